@@ -1,0 +1,80 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace N2N.Node.Configuration;
+
+/// <summary>A node's configuration, <c>DIR/node.json</c>.</summary>
+public sealed record NodeConfig
+{
+    /// <summary>ISO 3166-1 alpha-2 code of the country this node serves.</summary>
+    public required string NodeId { get; init; }
+
+    /// <summary>Base URL of the SOAP endpoints and the backend API.</summary>
+    public required string SoapUrl { get; init; }
+
+    /// <summary>Base URL of the gRPC endpoint (HTTP/2).</summary>
+    public required string GrpcUrl { get; init; }
+
+    /// <summary>Key for the backend API used by national systems and the CLI.</summary>
+    public required string ApiKey { get; init; }
+
+    /// <summary>Signing certificate (PEM or PFX), relative to the data folder.</summary>
+    public string CertificateFile { get; init; } = "keys/signing.crt.pem";
+
+    /// <summary>PKCS#8 private key (PEM), relative to the data folder; unused with a PFX.</summary>
+    public string? KeyFile { get; init; } = "keys/signing.key.pem";
+
+    /// <summary>Password of a PFX file, if any.</summary>
+    public string? KeyPassword { get; init; }
+
+    /// <summary>Largest accepted message. <value>The default value is 4 MiB.</value></summary>
+    public int MaxMessageBytes { get; init; } = 4 * 1024 * 1024;
+
+    /// <summary>Outbound delivery attempts before a message is dead-lettered. <value>The default value is 6.</value></summary>
+    public int DeliveryAttempts { get; init; } = 6;
+
+    /// <summary>Per-call timeout towards partners. <value>The default value is 30 seconds.</value></summary>
+    public TimeSpan PartnerTimeout { get; init; } = TimeSpan.FromSeconds(30);
+
+    internal static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
+    {
+        WriteIndented = true,
+        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.KebabCaseLower) },
+    };
+
+    /// <summary>Checks every field and reports all problems at once.</summary>
+    public IReadOnlyList<string> Validate()
+    {
+        var errors = new List<string>();
+        if (NodeId is not { Length: 2 } || !NodeId.All(char.IsAsciiLetterUpper))
+        {
+            errors.Add($"nodeId '{NodeId}' must be an ISO 3166-1 alpha-2 code in upper case");
+        }
+
+        foreach (var (name, url) in new[] { ("soapUrl", SoapUrl), ("grpcUrl", GrpcUrl) })
+        {
+            if (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https"))
+            {
+                errors.Add($"{name} '{url}' must be an absolute http(s) URL");
+            }
+        }
+
+        if (string.IsNullOrWhiteSpace(ApiKey) || ApiKey.Length < 16)
+        {
+            errors.Add("apiKey must be at least 16 characters");
+        }
+
+        if (MaxMessageBytes is < 1024 or > 256 * 1024 * 1024)
+        {
+            errors.Add("maxMessageBytes must be between 1 KiB and 256 MiB");
+        }
+
+        if (DeliveryAttempts is < 1 or > 100)
+        {
+            errors.Add("deliveryAttempts must be between 1 and 100");
+        }
+
+        return errors;
+    }
+}

@@ -1,0 +1,110 @@
+using System.Collections.Frozen;
+using System.Text.Json;
+using N2N.Trust.Keys;
+using N2N.Trust.TrustStore;
+
+namespace N2N.Node.Configuration;
+
+/// <summary>A loaded partner: its profile and the trust material parsed from it.</summary>
+public sealed record Partner(PartnerProfile Profile, PartnerTrust Trust)
+{
+    public string Country => Profile.Country;
+}
+
+/// <summary>The partners of this node, loaded from <c>DIR/partners/</c>.</summary>
+public sealed class PartnerDirectory
+{
+    private readonly FrozenDictionary<string, Partner> _partners;
+
+    public PartnerDirectory(IEnumerable<PartnerProfile> profiles)
+    {
+        _partners = profiles.ToFrozenDictionary(p => p.Country.ToUpperInvariant(), ToPartner, StringComparer.OrdinalIgnoreCase);
+    }
+
+    public IReadOnlyCollection<Partner> All => _partners.Values;
+
+    public Partner? Find(string country) => _partners.GetValueOrDefault(country);
+
+    /// <summary>Reads every profile in the folder; one bad file fails start-up with its name.</summary>
+    public static PartnerDirectory Load(DataFolder folder)
+    {
+        var profiles = new List<PartnerProfile>();
+        if (Directory.Exists(folder.PartnersDirectory))
+        {
+            foreach (var file in Directory.GetFiles(folder.PartnersDirectory, "*.json").Order(StringComparer.Ordinal))
+            {
+                profiles.Add(ReadProfile(file));
+            }
+        }
+
+        return new PartnerDirectory(profiles);
+    }
+
+    /// <summary>Imports a partner's exported profile, completing it with the shipped bilateral agreement.</summary>
+    public static PartnerProfile Import(DataFolder folder, NodeConfig config, string profileFile)
+    {
+        NodeProfile? exported;
+        try
+        {
+            exported = JsonSerializer.Deserialize<NodeProfile>(File.ReadAllText(profileFile), NodeConfig.Json);
+        }
+        catch (Exception e) when (e is JsonException or IOException)
+        {
+            throw new ConfigurationException($"{profileFile}: {e.Message}");
+        }
+
+        if (exported is null || exported.Certificates is not { Count: > 0 })
+        {
+            throw new ConfigurationException($"{profileFile}: a profile needs a country, endpoints and at least one certificate");
+        }
+
+        if (string.Equals(exported.Country, config.NodeId, StringComparison.OrdinalIgnoreCase))
+        {
+            throw new ConfigurationException($"{profileFile} is this node's own profile ({config.NodeId})");
+        }
+
+        foreach (var cert in exported.Certificates)
+        {
+            try
+            {
+                using var _ = KeyFiles.ReadCertificate(cert.Pem);
+            }
+            catch (Exception e) when (e is FormatException or System.Security.Cryptography.CryptographicException)
+            {
+                throw new ConfigurationException($"{profileFile}: a certificate is not valid PEM: {e.Message}");
+            }
+        }
+
+        var agreement = ReferenceAgreement.Find(ReferenceAgreement.LoadShipped(), config.NodeId, exported.Country);
+        var documents = exported.Documents ?? agreement?.Documents
+            ?? throw new ConfigurationException($"no bilateral agreement between {config.NodeId} and {exported.Country} is shipped in partners/, and {profileFile} names no documents");
+        var profile = new PartnerProfile
+        {
+            Country = exported.Country.ToUpperInvariant(),
+            Transport = exported.Transport ?? agreement?.Transport ?? TransportKind.Soap,
+            Endpoints = exported.Endpoints,
+            Certificates = exported.Certificates,
+            Documents = documents,
+        };
+        DataFolder.WriteJson(Path.Combine(folder.PartnersDirectory, profile.Country.ToLowerInvariant() + ".json"), profile);
+        return profile;
+    }
+
+    private static PartnerProfile ReadProfile(string file)
+    {
+        try
+        {
+            return JsonSerializer.Deserialize<PartnerProfile>(File.ReadAllText(file), NodeConfig.Json)
+                ?? throw new ConfigurationException($"{file} is empty");
+        }
+        catch (JsonException e)
+        {
+            throw new ConfigurationException($"{file}: {e.Message}");
+        }
+    }
+
+    private static Partner ToPartner(PartnerProfile profile) =>
+        new(profile, new PartnerTrust(
+            profile.Country.ToUpperInvariant(),
+            profile.Certificates.Select(c => new PinnedCertificate(KeyFiles.ReadCertificate(c.Pem), c.ValidFrom, c.ValidTo)).ToList()));
+}

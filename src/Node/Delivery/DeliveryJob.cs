@@ -1,0 +1,203 @@
+using System.Net.Http.Headers;
+using System.Security.Cryptography;
+using Hangfire;
+using Microsoft.Extensions.Logging;
+using N2N.Node.Configuration;
+using N2N.Node.Exchange;
+using N2N.Node.Log;
+using N2N.Node.Transport.Soap;
+using N2N.Trust;
+using N2N.Trust.Keys;
+
+namespace N2N.Node.Delivery;
+
+/// <summary>
+/// One delivery attempt of an outbox message, run by Hangfire: sign (fresh timestamp, same message id), send,
+/// verify the receipt, log both. A receipt that does not verify, or whose digest matches nothing we sent, is a
+/// failed attempt, never a delivery.
+/// </summary>
+public sealed partial class DeliveryJob(
+    NodeConfig config,
+    PartnerDirectory partners,
+    IExchangeStore store,
+    NodeCredential credential,
+    SoapBinding soap,
+    IHttpClientFactory httpClients,
+    IBackgroundJobClient jobs,
+    TimeProvider time,
+    ILogger<DeliveryJob> logger)
+{
+    public const string HttpClientName = "partners";
+
+    /// <summary>Codes a partner may stop returning by itself; anything else it returns is final.</summary>
+    private static readonly HashSet<string> s_transientFaults = [ReasonCodes.Internal, ReasonCodes.StaleTimestamp, "RATE_LIMITED"];
+
+    // Hangfire's own retry is off: back-off, attempt counting and dead-lettering are ours, recorded in the outbox.
+    [AutomaticRetry(Attempts = 0)]
+    public async Task DeliverAsync(Guid messageId, CancellationToken cancellationToken)
+    {
+        var message = await store.GetOutboxAsync(messageId, cancellationToken);
+        if (message is null || message.State is OutboxState.Delivered or OutboxState.Rejected)
+        {
+            return;
+        }
+
+        var partner = partners.Find(message.Partner);
+        if (partner is null)
+        {
+            await store.FailAttemptAsync(messageId, $"{ReasonCodes.UnknownPartner}: partner {message.Partner} is no longer configured", dead: true, time.GetUtcNow(), cancellationToken);
+            return;
+        }
+
+        (string Error, bool Permanent)? failure;
+        try
+        {
+            failure = await AttemptAsync(message, partner, cancellationToken);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // A bug or an unexpected condition on our side: recorded on the message and retried like a network failure.
+            failure = ($"{ReasonCodes.Internal}: {e.GetType().Name}: {e.Message}", false);
+        }
+
+        if (failure is null)
+        {
+            return;
+        }
+
+        var attempts = message.Attempts + 1;
+        var dead = failure.Value.Permanent || attempts >= config.DeliveryAttempts;
+        await store.FailAttemptAsync(messageId, failure.Value.Error, dead, time.GetUtcNow(), cancellationToken);
+        if (dead)
+        {
+            LogDeadLettered(logger, messageId, partner.Country, attempts, failure.Value.Error);
+            return;
+        }
+
+        var delay = Backoff(attempts);
+        LogRetry(logger, messageId, partner.Country, attempts, delay, failure.Value.Error);
+        jobs.Schedule<DeliveryJob>(job => job.DeliverAsync(messageId, CancellationToken.None), delay);
+    }
+
+    private async Task<(string Error, bool Permanent)?> AttemptAsync(OutboxMessage message, Partner partner, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        var header = new ExchangeHeader(message.MessageId, message.ConversationId, config.NodeId, partner.Country, message.DocumentType, message.Created);
+        var destination = $"{partner.Profile.Endpoints.Soap.TrimEnd('/')}/n2n/{config.NodeId.ToLowerInvariant()}/soap";
+        var envelope = soap.Sign(header, message.Payload, destination, null, credential, now);
+        await store.RecordAttemptAsync(message.MessageId, envelope, SHA256.HashData(envelope), now, cancellationToken);
+
+        byte[] reply;
+        int status;
+        try
+        {
+            using var content = new ByteArrayContent(envelope);
+            content.Headers.ContentType = MediaTypeHeaderValue.Parse($"{SoapEndpoint.ContentType}; action=\"{header.Action}\"");
+            using var cts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            cts.CancelAfter(config.PartnerTimeout);
+            using var response = await httpClients.CreateClient(HttpClientName).PostAsync(destination, content, cts.Token);
+            status = (int)response.StatusCode;
+            (reply, var truncated) = await SoapEndpoint.ReadBoundedAsync(await response.Content.ReadAsStreamAsync(cts.Token), config.MaxMessageBytes, cts.Token);
+            if (truncated)
+            {
+                return ("the partner's reply exceeds the size limit", false);
+            }
+        }
+        catch (Exception e) when (e is HttpRequestException or OperationCanceledException && !cancellationToken.IsCancellationRequested)
+        {
+            return ($"{destination}: {e.Message}", false);
+        }
+
+        if (status != StatusCodes.Status200OK)
+        {
+            return SoapFault.TryRead(reply) is { } fault
+                ? ($"{fault.Code}: {fault.Reason}", !s_transientFaults.Contains(fault.Code))
+                : ($"HTTP {status} from {destination}", false);
+        }
+
+        return await AcceptReceiptAsync(message, partner, header, reply, cancellationToken);
+    }
+
+    private async Task<(string Error, bool Permanent)?> AcceptReceiptAsync(OutboxMessage message, Partner partner, ExchangeHeader sent, byte[] reply, CancellationToken cancellationToken)
+    {
+        Receipt receipt;
+        VerifiedMessage verified;
+        var now = time.GetUtcNow();
+        try
+        {
+            // Receipts are not judged on freshness: a duplicate gets the original (older) receipt back by design.
+            verified = soap.Verify(reply, partner.Trust, now);
+            var h = verified.Header;
+            if (h.DocumentType != Receipt.DocumentType || !h.To.Equals(config.NodeId, StringComparison.OrdinalIgnoreCase) || verified.RelatesTo != sent.MessageUrn)
+            {
+                throw new TrustException(ReasonCodes.Malformed, $"the reply is not a receipt for {sent.MessageUrn} addressed to {config.NodeId}");
+            }
+
+            receipt = soap.ReadReceipt(verified);
+            if (receipt.RefToMessageId != message.MessageId)
+            {
+                throw new TrustException(ReasonCodes.Malformed, $"the receipt refers to {receipt.RefToMessageId}");
+            }
+        }
+        catch (TrustException e)
+        {
+            return ($"receipt refused: {e.ReasonCode}: {e.Message}", false);
+        }
+
+        var sentEnvelope = await store.FindAttemptAsync(message.MessageId, receipt.ReceivedDigest, cancellationToken);
+        if (sentEnvelope is null)
+        {
+            return ("receipt refused: its digest matches no envelope we sent", false);
+        }
+
+        var rejected = receipt.Status != Receipt.Accepted;
+        await store.CompleteDeliveryAsync(message.MessageId,
+            new LogEntryDraft
+            {
+                Time = now,
+                Direction = Direction.Out,
+                Partner = partner.Country,
+                MessageId = message.MessageId.ToString("D"),
+                DocumentType = message.DocumentType,
+                Transport = soap.Name,
+                Raw = sentEnvelope,
+                Verdict = rejected ? Verdict.Rejected : Verdict.Accepted,
+                ReasonCode = receipt.ReasonCode,
+                ReasonDetail = rejected ? $"{receipt.RuleId} {receipt.Detail}".Trim() : null,
+                AdapterId = message.AdapterId,
+                CanonicalJson = message.CanonicalJson,
+            },
+            new LogEntryDraft
+            {
+                Time = now,
+                Direction = Direction.In,
+                Partner = partner.Country,
+                MessageId = verified.Header.MessageId.ToString("D"),
+                RelatedMessageId = message.MessageId.ToString("D"),
+                DocumentType = Receipt.DocumentType,
+                Transport = soap.Name,
+                Raw = reply,
+                Verdict = Verdict.Accepted,
+            },
+            receipt,
+            cancellationToken);
+        LogDelivered(logger, message.MessageId, partner.Country, receipt.Status, receipt.LogIndex);
+        return null;
+    }
+
+    /// <summary>Exponential back-off with jitter: 2 s, 4 s, 8 s … capped at 5 minutes, each ±50 %.</summary>
+    internal static TimeSpan Backoff(int attempt)
+    {
+        var baseDelay = Math.Min(300, 2 * Math.Pow(2, Math.Min(attempt - 1, 16)));
+        return TimeSpan.FromSeconds(baseDelay * (0.5 + Random.Shared.NextDouble()));
+    }
+
+    [LoggerMessage(EventId = 200, Level = LogLevel.Information, Message = "Delivered {MessageId} to {Partner}: {Status}, partner log index {Index}")]
+    private static partial void LogDelivered(ILogger logger, Guid messageId, string partner, string status, long index);
+
+    [LoggerMessage(EventId = 201, Level = LogLevel.Warning, Message = "Attempt {Attempt} of {MessageId} to {Partner} failed, retrying in {Delay}: {Error}")]
+    private static partial void LogRetry(ILogger logger, Guid messageId, string partner, int attempt, TimeSpan delay, string error);
+
+    [LoggerMessage(EventId = 202, Level = LogLevel.Error, Message = "Dead-lettered {MessageId} to {Partner} after {Attempts} attempt(s): {Error}")]
+    private static partial void LogDeadLettered(ILogger logger, Guid messageId, string partner, int attempts, string error);
+}

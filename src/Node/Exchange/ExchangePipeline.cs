@@ -1,0 +1,189 @@
+using System.Security.Cryptography;
+using Microsoft.Extensions.Logging;
+using N2N.Adapters;
+using N2N.Node.Configuration;
+using N2N.Node.Log;
+using N2N.Trust;
+using N2N.Trust.Keys;
+
+namespace N2N.Node.Exchange;
+
+/// <summary>The answer to an inbound message: a signed receipt, or a fault for what could not be authenticated.</summary>
+public sealed record InboundOutcome(byte[]? Receipt, string? FaultCode, string? FaultMessage)
+{
+    public static InboundOutcome Fault(string code, string message) => new(null, code, message);
+}
+
+/// <summary>
+/// Inbound flow, the same for every binding: trust (verify) -> de-duplicate -> adapter (translate, validate)
+/// -> log (append, commit) -> signed receipt. Every attempt, accepted or refused, ends up in the log.
+/// </summary>
+public sealed partial class ExchangePipeline(
+    NodeConfig config,
+    PartnerDirectory partners,
+    AdapterCatalog adapters,
+    IExchangeStore store,
+    NodeCredential credential,
+    TimeProvider time,
+    ILogger<ExchangePipeline> logger)
+{
+    public async Task<InboundOutcome> ProcessAsync(IMessageBinding binding, string partnerPath, byte[] raw, bool truncated, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        var partner = partners.Find(partnerPath);
+        if (partner is null)
+        {
+            return await RefuseAsync(binding, partnerPath, raw, ReasonCodes.UnknownPartner, $"no partner '{partnerPath}' is configured on node {config.NodeId}", now, cancellationToken);
+        }
+
+        if (truncated)
+        {
+            return await RefuseAsync(binding, partner.Country, raw, ReasonCodes.TooLarge, $"message exceeds the limit of {config.MaxMessageBytes} bytes", now, cancellationToken);
+        }
+
+        VerifiedMessage message;
+        try
+        {
+            message = binding.Verify(raw, partner.Trust, now);
+            if (!string.Equals(message.Header.To, config.NodeId, StringComparison.OrdinalIgnoreCase))
+            {
+                throw new TrustException(ReasonCodes.Malformed, $"message is addressed to {message.Header.To}, this node is {config.NodeId}");
+            }
+        }
+        catch (TrustException e)
+        {
+            return await RefuseAsync(binding, partner.Country, raw, e.ReasonCode, e.Message, now, cancellationToken);
+        }
+
+        var header = message.Header;
+        var payloadDigest = SHA256.HashData(message.Payload);
+        var earlier = await store.FindInboundAsync(partner.Country, header.MessageId, cancellationToken);
+        if (earlier is not null)
+        {
+            return await AnswerDuplicateAsync(binding, partner.Country, raw, header, earlier, payloadDigest, now, cancellationToken);
+        }
+
+        try
+        {
+            Freshness.Check(message.SignedAt, message.ExpiresAt, now);
+        }
+        catch (TrustException e)
+        {
+            return await RefuseAsync(binding, partner.Country, raw, e.ReasonCode, e.Message, now, cancellationToken, header);
+        }
+
+        var (verdict, error, adapterId, canonical) = Translate(partner, header, message.Payload);
+        var entry = new LogEntryDraft
+        {
+            Time = now,
+            Direction = Direction.In,
+            Partner = partner.Country,
+            MessageId = header.MessageId.ToString("D"),
+            DocumentType = header.DocumentType,
+            Transport = binding.Name,
+            Raw = raw,
+            Verdict = verdict,
+            ReasonCode = error?.ReasonCode,
+            ReasonDetail = error is null ? null : Detail(error),
+            AdapterId = adapterId,
+            CanonicalJson = canonical,
+        };
+        var receiptDigest = SHA256.HashData(raw);
+        var commit = await store.CommitInboundAsync(entry, header.MessageId, payloadDigest, position => binding.SignReceipt(
+            new Receipt
+            {
+                RefToMessageId = header.MessageId,
+                ReceivedDigest = receiptDigest,
+                Status = verdict == Verdict.Accepted ? Receipt.Accepted : Receipt.Rejected,
+                ReasonCode = error?.ReasonCode,
+                RuleId = error?.RuleId,
+                Detail = error?.Message,
+                LogIndex = position.Index,
+                TreeSize = position.TreeSize,
+                RootHash = position.RootHash,
+            }, header, config.NodeId, credential, now), cancellationToken);
+
+        if (commit.Duplicate)
+        {
+            return await AnswerDuplicateAsync(binding, partner.Country, raw, header, commit.Record, payloadDigest, now, cancellationToken);
+        }
+
+        LogInbound(logger, header.MessageId, partner.Country, header.DocumentType, verdict, error?.ReasonCode, commit.Position!.Index);
+        return new InboundOutcome(commit.Record.Receipt, null, null);
+    }
+
+    private (Verdict, AdapterError?, string?, byte[]?) Translate(Partner partner, ExchangeHeader header, byte[] payload)
+    {
+        if (!partner.Profile.Documents.TryGetValue(header.DocumentType, out var route))
+        {
+            return (Verdict.Rejected, new AdapterError(ReasonCodes.NotAllowed, null, $"document type '{header.DocumentType}' is not allowed for partner {partner.Country}"), null, null);
+        }
+
+        var adapter = adapters.Find(route.Adapter);
+        if (adapter is null || adapter.DocumentType != header.DocumentType)
+        {
+            return (Verdict.Rejected, new AdapterError(ReasonCodes.NotAllowed, null, $"adapter '{route.Adapter}' for '{header.DocumentType}' is not installed on node {config.NodeId}"), route.Adapter, null);
+        }
+
+        var translation = adapters.Translate(adapter, payload);
+        return translation.IsSuccess
+            ? (Verdict.Accepted, null, adapter.Id, translation.CanonicalJson)
+            : (Verdict.Rejected, translation.Error, adapter.Id, null);
+    }
+
+    private async Task<InboundOutcome> AnswerDuplicateAsync(IMessageBinding binding, string partner, byte[] raw, ExchangeHeader header, InboundRecord earlier, byte[] payloadDigest, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        if (earlier.PayloadDigest.AsSpan().SequenceEqual(payloadDigest))
+        {
+            // Same id, same document: the original receipt, and nothing appended (exactly-once effect of retries).
+            LogDuplicate(logger, header.MessageId, partner, earlier.EntryIndex);
+            return new InboundOutcome(earlier.Receipt, null, null);
+        }
+
+        return await RefuseAsync(binding, partner, raw, ReasonCodes.Conflict,
+            $"message id {header.MessageId} was already received (log index {earlier.EntryIndex}) with a different document", now, cancellationToken, header);
+    }
+
+    private async Task<InboundOutcome> RefuseAsync(IMessageBinding binding, string partner, byte[] raw, string code, string message, DateTimeOffset now, CancellationToken cancellationToken, ExchangeHeader? header = null)
+    {
+        var claims = header is null ? SafeClaims(binding, raw) : new MessageClaims(header.MessageId.ToString("D"), header.From, header.DocumentType);
+        var position = await store.AppendAsync(new LogEntryDraft
+        {
+            Time = now,
+            Direction = Direction.In,
+            Partner = partner.ToUpperInvariant(),
+            MessageId = claims.MessageId is { Length: <= 64 } id ? id : null,
+            DocumentType = claims.DocumentType is { Length: <= 64 } type ? type : null,
+            Transport = binding.Name,
+            Raw = raw.Length > config.MaxMessageBytes ? raw[..config.MaxMessageBytes] : raw,
+            Verdict = Verdict.Rejected,
+            ReasonCode = code,
+            ReasonDetail = message,
+        }, cancellationToken);
+        LogRefused(logger, partner, code, message, position.Index);
+        return InboundOutcome.Fault(code, message);
+    }
+
+    private static MessageClaims SafeClaims(IMessageBinding binding, byte[] raw)
+    {
+        try
+        {
+            return binding.ReadClaims(raw);
+        }
+        catch (Exception e) when (e is TrustException or System.Xml.XmlException or FormatException)
+        {
+            return new MessageClaims(null, null, null);
+        }
+    }
+
+    private static string Detail(AdapterError error) => error.RuleId is null ? error.Message : $"{error.RuleId}: {error.Message}";
+
+    [LoggerMessage(EventId = 100, Level = LogLevel.Information, Message = "Inbound {MessageId} from {Partner} ({DocumentType}): {Verdict} {ReasonCode}, log index {Index}")]
+    private static partial void LogInbound(ILogger logger, Guid messageId, string partner, string documentType, Verdict verdict, string? reasonCode, long index);
+
+    [LoggerMessage(EventId = 101, Level = LogLevel.Information, Message = "Duplicate {MessageId} from {Partner}: original receipt returned (log index {Index})")]
+    private static partial void LogDuplicate(ILogger logger, Guid messageId, string partner, long index);
+
+    [LoggerMessage(EventId = 102, Level = LogLevel.Warning, Message = "Refused message from {Partner}: {ReasonCode} {Reason} (log index {Index})")]
+    private static partial void LogRefused(ILogger logger, string partner, string reasonCode, string reason, long index);
+}

@@ -1,0 +1,70 @@
+using Hangfire;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.Logging;
+using N2N.Adapters;
+using N2N.Node.Api;
+using N2N.Node.Configuration;
+using N2N.Node.Delivery;
+using N2N.Node.Exchange;
+using N2N.Node.Log;
+using N2N.Node.Transport.Soap;
+using N2N.Trust.Keys;
+using N2N.Trust.WsSecurity;
+
+namespace N2N.Node.Hosting;
+
+/// <summary>Options for hosting a node in-process (the CLI's serve, tests, demo).</summary>
+public sealed record NodeHostOptions
+{
+    /// <summary>The clock; tests substitute a fake one. <value>The default value is the system clock.</value></summary>
+    public TimeProvider Time { get; init; } = TimeProvider.System;
+
+    /// <summary><value>The default value is Information.</value></summary>
+    public LogLevel MinimumLogLevel { get; init; } = LogLevel.Information;
+}
+
+/// <summary>Builds the ASP.NET Core host of one node from its data folder.</summary>
+public static class NodeHost
+{
+    public static async Task<WebApplication> BuildAsync(string dataDirectory, NodeHostOptions? options, CancellationToken cancellationToken)
+    {
+        options ??= new NodeHostOptions();
+        var folder = new DataFolder(dataDirectory);
+        var config = folder.LoadConfig();
+        var credential = KeyFiles.Load(folder.Resolve(config.CertificateFile), config.KeyFile is null ? null : folder.Resolve(config.KeyFile), config.KeyPassword);
+        var partners = PartnerDirectory.Load(folder);
+
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ContentRootPath = folder.Root, Args = [] });
+        builder.WebHost.UseUrls(config.SoapUrl);
+        builder.Logging.SetMinimumLevel(options.MinimumLogLevel);
+        builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
+        builder.Logging.AddFilter("Hangfire", LogLevel.Warning);
+
+        var services = builder.Services;
+        services.AddSingleton(folder);
+        services.AddSingleton(config);
+        services.AddSingleton(credential);
+        services.AddSingleton(partners);
+        services.AddSingleton(options.Time);
+        services.AddSingleton(AdapterCatalog.CreateBuiltIn());
+        services.AddSingleton(new XmlLimits(MaxBytes: config.MaxMessageBytes));
+        services.AddSingleton<SoapBinding>();
+        services.AddSingleton<TreeHeadSigner>();
+        services.AddSingleton<IExchangeStore>(sp => new SqliteExchangeStore(folder.Database, sp.GetRequiredService<TreeHeadSigner>()));
+        services.AddSingleton<ExchangePipeline>();
+        services.AddSingleton<Outbox>();
+        services.AddTransient<DeliveryJob>();
+        var jobStorage = DeliveryWorker.CreateStorage(folder.JobsDatabase);
+        services.AddSingleton(jobStorage);
+        services.AddSingleton<IBackgroundJobClient>(new BackgroundJobClient(jobStorage));
+        services.AddHostedService<DeliveryWorker>();
+        services.AddHttpClient(DeliveryJob.HttpClientName);
+
+        var app = builder.Build();
+        await app.Services.GetRequiredService<IExchangeStore>().InitializeAsync(cancellationToken);
+        app.MapSoapExchange();
+        app.MapBackendApi();
+        app.MapGet("/health", () => Results.Ok(new { node = config.NodeId, status = "serving" }));
+        return app;
+    }
+}

@@ -1,0 +1,392 @@
+using System.Data.Common;
+using System.Text.Json;
+using Microsoft.Data.Sqlite;
+using N2N.Node.Delivery;
+using N2N.Node.Exchange;
+
+namespace N2N.Node.Log;
+
+/// <summary>The embedded store: one SQLite file in WAL mode with synchronous=FULL, so a commit survives a crash.</summary>
+internal sealed class SqliteExchangeStore(string path, TreeHeadSigner treeHeads) : IExchangeStore, IDisposable
+{
+    private readonly string _connectionString = new SqliteConnectionStringBuilder
+    {
+        DataSource = path,
+        Mode = SqliteOpenMode.ReadWriteCreate,
+        Pooling = true,
+        DefaultTimeout = 30,
+    }.ToString();
+
+    // One writer: SQLite serialises writers anyway; doing it here keeps the in-memory frontier in step with the file.
+    private readonly SemaphoreSlim _writeLock = new(1, 1);
+    private MerkleFrontier _frontier = new();
+
+    private const string EntryColumns =
+        "idx, time, direction, partner, message_id, related_id, document_type, transport, raw, verdict, reason_code, reason_detail, adapter_id, canonical_json, canonical_hash, leaf_hash";
+
+    public async Task InitializeAsync(CancellationToken cancellationToken)
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
+        await using var connection = await OpenAsync(cancellationToken);
+        await ExecuteAsync(connection, null, "PRAGMA journal_mode=WAL;", cancellationToken);
+        await ExecuteAsync(connection, null, """
+            CREATE TABLE IF NOT EXISTS log_entries (
+              idx INTEGER PRIMARY KEY, time INTEGER NOT NULL, direction TEXT NOT NULL, partner TEXT NOT NULL,
+              message_id TEXT, related_id TEXT, document_type TEXT, transport TEXT NOT NULL, raw BLOB NOT NULL,
+              verdict TEXT NOT NULL, reason_code TEXT, reason_detail TEXT, adapter_id TEXT,
+              canonical_json BLOB, canonical_hash BLOB NOT NULL, leaf_hash BLOB NOT NULL);
+            CREATE INDEX IF NOT EXISTS ix_log_message ON log_entries(message_id);
+            CREATE TABLE IF NOT EXISTS merkle_nodes (level INTEGER NOT NULL, idx INTEGER NOT NULL, hash BLOB NOT NULL, PRIMARY KEY (level, idx)) WITHOUT ROWID;
+            CREATE TABLE IF NOT EXISTS tree_heads (tree_size INTEGER PRIMARY KEY, root BLOB NOT NULL, time INTEGER NOT NULL, signature BLOB NOT NULL);
+            CREATE TABLE IF NOT EXISTS inbound_messages (
+              partner TEXT NOT NULL, message_id TEXT NOT NULL, payload_digest BLOB NOT NULL, entry_idx INTEGER NOT NULL, receipt BLOB NOT NULL,
+              PRIMARY KEY (partner, message_id)) WITHOUT ROWID;
+            CREATE TABLE IF NOT EXISTS outbox (
+              message_id TEXT PRIMARY KEY, partner TEXT NOT NULL, document_type TEXT NOT NULL, conversation_id TEXT NOT NULL,
+              created INTEGER NOT NULL, payload BLOB NOT NULL, adapter_id TEXT NOT NULL, canonical_json BLOB NOT NULL,
+              state TEXT NOT NULL, attempts INTEGER NOT NULL, last_error TEXT, updated INTEGER NOT NULL, receipt TEXT);
+            CREATE INDEX IF NOT EXISTS ix_outbox_state ON outbox(state);
+            CREATE TABLE IF NOT EXISTS outbox_attempts (
+              message_id TEXT NOT NULL, attempt INTEGER NOT NULL, digest BLOB NOT NULL, envelope BLOB NOT NULL, time INTEGER NOT NULL,
+              PRIMARY KEY (message_id, attempt)) WITHOUT ROWID;
+            """, cancellationToken);
+
+        var size = Convert.ToInt64(await ScalarAsync(connection, null, "SELECT COALESCE(MAX(idx) + 1, 0) FROM log_entries", cancellationToken));
+        var nodes = new Dictionary<(int, long), byte[]>();
+        foreach (var (level, index) in MerkleFrontier.PeakPositions(size))
+        {
+            if (await ScalarAsync(connection, null, "SELECT hash FROM merkle_nodes WHERE level = $l AND idx = $i", cancellationToken, ("$l", level), ("$i", index)) is byte[] hash)
+            {
+                nodes[(level, index)] = hash;
+            }
+        }
+
+        _frontier = MerkleFrontier.Restore(size, (level, index) =>
+            nodes.TryGetValue((level, index), out var hash)
+                ? hash
+                : throw new InvalidDataException($"the log's Merkle node ({level}, {index}) is missing: run 'n2n audit verify'"));
+    }
+
+    public async Task<LogPosition> AppendAsync(LogEntryDraft entry, CancellationToken cancellationToken)
+    {
+        await _writeLock.WaitAsync(cancellationToken);
+        try
+        {
+            await using var connection = await OpenAsync(cancellationToken);
+            await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken);
+            var frontier = _frontier.Clone();
+            var position = await InsertEntryAsync(connection, transaction, frontier, entry, cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
+            _frontier = frontier;
+            return position;
+        }
+        finally
+        {
+            _writeLock.Release();
+        }
+    }
+
+    public async Task<InboundRecord?> FindInboundAsync(string partner, Guid messageId, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        return await FindInboundAsync(connection, null, partner, messageId, cancellationToken);
+    }
+
+    public async Task<InboundCommit> CommitInboundAsync(LogEntryDraft entry, Guid messageId, byte[] payloadDigest, Func<LogPosition, byte[]> issueReceipt, CancellationToken cancellationToken)
+    {
+        await _writeLock.WaitAsync(cancellationToken);
+        try
+        {
+            await using var connection = await OpenAsync(cancellationToken);
+            await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken);
+            var existing = await FindInboundAsync(connection, transaction, entry.Partner, messageId, cancellationToken);
+            if (existing is not null)
+            {
+                return new InboundCommit(null, existing);
+            }
+
+            var frontier = _frontier.Clone();
+            var position = await InsertEntryAsync(connection, transaction, frontier, entry, cancellationToken);
+            var receipt = issueReceipt(position);
+            await ExecuteAsync(connection, transaction,
+                "INSERT INTO inbound_messages (partner, message_id, payload_digest, entry_idx, receipt) VALUES ($p, $m, $d, $i, $r)",
+                cancellationToken, ("$p", entry.Partner), ("$m", messageId.ToString("D")), ("$d", payloadDigest), ("$i", position.Index), ("$r", receipt));
+            await InsertTreeHeadAsync(connection, transaction, position, entry.Time, cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
+            _frontier = frontier;
+            return new InboundCommit(position, new InboundRecord(payloadDigest, position.Index, receipt));
+        }
+        finally
+        {
+            _writeLock.Release();
+        }
+    }
+
+    public async Task<IReadOnlyList<LogEntry>> ListAsync(LogQuery query, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = $"""
+            SELECT {EntryColumns} FROM log_entries
+            WHERE idx >= $from AND ($dir IS NULL OR direction = $dir) AND ($partner IS NULL OR partner = $partner) AND ($verdict IS NULL OR verdict = $verdict)
+            ORDER BY idx LIMIT $limit
+            """;
+        command.Parameters.AddWithValue("$from", query.FromIndex);
+        command.Parameters.AddWithValue("$dir", (object?)query.Direction?.ToString() ?? DBNull.Value);
+        command.Parameters.AddWithValue("$partner", (object?)query.Partner?.ToUpperInvariant() ?? DBNull.Value);
+        command.Parameters.AddWithValue("$verdict", (object?)query.Verdict?.ToString() ?? DBNull.Value);
+        command.Parameters.AddWithValue("$limit", query.Limit);
+        return await ReadEntriesAsync(command, cancellationToken);
+    }
+
+    public async Task<IReadOnlyList<LogEntry>> FindByMessageIdAsync(string messageId, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = $"SELECT {EntryColumns} FROM log_entries WHERE message_id = $m ORDER BY idx";
+        command.Parameters.AddWithValue("$m", messageId.ToLowerInvariant());
+        return await ReadEntriesAsync(command, cancellationToken);
+    }
+
+    public async Task<SignedTreeHead?> LatestTreeHeadAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT tree_size, root, time, signature FROM tree_heads ORDER BY tree_size DESC LIMIT 1";
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        return await reader.ReadAsync(cancellationToken)
+            ? new SignedTreeHead(reader.GetInt64(0), (byte[])reader[1], DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(2)), (byte[])reader[3])
+            : null;
+    }
+
+    public async Task AddOutboxAsync(OutboxMessage message, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        await ExecuteAsync(connection, null, """
+            INSERT INTO outbox (message_id, partner, document_type, conversation_id, created, payload, adapter_id, canonical_json, state, attempts, updated)
+            VALUES ($m, $p, $t, $c, $created, $payload, $a, $json, $s, 0, $created)
+            """, cancellationToken,
+            ("$m", Id(message.MessageId)), ("$p", message.Partner), ("$t", message.DocumentType), ("$c", message.ConversationId),
+            ("$created", message.Created.ToUnixTimeMilliseconds()), ("$payload", message.Payload), ("$a", message.AdapterId),
+            ("$json", message.CanonicalJson), ("$s", message.State.ToString()));
+    }
+
+    public async Task<OutboxMessage?> GetOutboxAsync(Guid messageId, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT * FROM outbox WHERE message_id = $m";
+        command.Parameters.AddWithValue("$m", Id(messageId));
+        var list = await ReadOutboxAsync(command, cancellationToken);
+        return list.Count == 0 ? null : list[0];
+    }
+
+    public async Task<IReadOnlyList<OutboxMessage>> ListOutboxAsync(OutboxState? state, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT * FROM outbox WHERE $s IS NULL OR state = $s ORDER BY created";
+        command.Parameters.AddWithValue("$s", (object?)state?.ToString() ?? DBNull.Value);
+        return await ReadOutboxAsync(command, cancellationToken);
+    }
+
+    public async Task RecordAttemptAsync(Guid messageId, byte[] envelope, byte[] digest, DateTimeOffset time, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken);
+        var attempt = Convert.ToInt32(await ScalarAsync(connection, transaction,
+            "SELECT COALESCE(MAX(attempt), 0) + 1 FROM outbox_attempts WHERE message_id = $m", cancellationToken, ("$m", Id(messageId))));
+        await ExecuteAsync(connection, transaction,
+            "INSERT INTO outbox_attempts (message_id, attempt, digest, envelope, time) VALUES ($m, $a, $d, $e, $t)",
+            cancellationToken, ("$m", Id(messageId)), ("$a", attempt), ("$d", digest), ("$e", envelope), ("$t", time.ToUnixTimeMilliseconds()));
+        await ExecuteAsync(connection, transaction,
+            "UPDATE outbox SET attempts = $a, state = CASE WHEN state = 'Queued' THEN 'Sending' ELSE state END, updated = $t WHERE message_id = $m",
+            cancellationToken, ("$m", Id(messageId)), ("$a", attempt), ("$t", time.ToUnixTimeMilliseconds()));
+        await transaction.CommitAsync(cancellationToken);
+    }
+
+    public async Task<byte[]?> FindAttemptAsync(Guid messageId, byte[] digest, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        return await ScalarAsync(connection, null, "SELECT envelope FROM outbox_attempts WHERE message_id = $m AND digest = $d",
+            cancellationToken, ("$m", Id(messageId)), ("$d", digest)) as byte[];
+    }
+
+    public async Task CompleteDeliveryAsync(Guid messageId, LogEntryDraft sent, LogEntryDraft receipt, Receipt parsed, CancellationToken cancellationToken)
+    {
+        await _writeLock.WaitAsync(cancellationToken);
+        try
+        {
+            await using var connection = await OpenAsync(cancellationToken);
+            await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken);
+            var state = await ScalarAsync(connection, transaction, "SELECT state FROM outbox WHERE message_id = $m", cancellationToken, ("$m", Id(messageId))) as string;
+            if (state is nameof(OutboxState.Delivered) or nameof(OutboxState.Rejected))
+            {
+                return; // a concurrent attempt already logged this delivery
+            }
+
+            var frontier = _frontier.Clone();
+            await InsertEntryAsync(connection, transaction, frontier, sent, cancellationToken);
+            var position = await InsertEntryAsync(connection, transaction, frontier, receipt, cancellationToken);
+            await InsertTreeHeadAsync(connection, transaction, position, receipt.Time, cancellationToken);
+            var newState = parsed.Status == Receipt.Accepted ? OutboxState.Delivered : OutboxState.Rejected;
+            await ExecuteAsync(connection, transaction,
+                "UPDATE outbox SET state = $s, receipt = $r, last_error = $e, updated = $t WHERE message_id = $m", cancellationToken,
+                ("$m", Id(messageId)), ("$s", newState.ToString()), ("$r", JsonSerializer.Serialize(parsed)),
+                ("$e", parsed.ReasonCode is null ? null : $"{parsed.ReasonCode} {parsed.RuleId} {parsed.Detail}".Trim()), ("$t", receipt.Time.ToUnixTimeMilliseconds()));
+            await transaction.CommitAsync(cancellationToken);
+            _frontier = frontier;
+        }
+        finally
+        {
+            _writeLock.Release();
+        }
+    }
+
+    public async Task FailAttemptAsync(Guid messageId, string error, bool dead, DateTimeOffset time, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        await ExecuteAsync(connection, null,
+            "UPDATE outbox SET last_error = $e, state = CASE WHEN $dead THEN 'Dead' ELSE state END, updated = $t WHERE message_id = $m AND state NOT IN ('Delivered', 'Rejected')",
+            cancellationToken, ("$m", Id(messageId)), ("$e", error), ("$dead", dead), ("$t", time.ToUnixTimeMilliseconds()));
+    }
+
+    public void Dispose() => _writeLock.Dispose();
+
+    private async Task<LogPosition> InsertEntryAsync(SqliteConnection connection, SqliteTransaction transaction, MerkleFrontier frontier, LogEntryDraft entry, CancellationToken cancellationToken)
+    {
+        var index = frontier.Size;
+        var canonicalHash = LogEntry.HashCanonical(entry.CanonicalJson);
+        var leaf = MerkleTree.LeafHash(LogEntry.Encode(index, entry, canonicalHash));
+        await ExecuteAsync(connection, transaction, $"""
+            INSERT INTO log_entries ({EntryColumns})
+            VALUES ($idx, $time, $dir, $partner, $mid, $rel, $type, $transport, $raw, $verdict, $reason, $detail, $adapter, $json, $chash, $leaf)
+            """, cancellationToken,
+            ("$idx", index), ("$time", entry.Time.ToUnixTimeMilliseconds()), ("$dir", entry.Direction.ToString()), ("$partner", entry.Partner),
+            ("$mid", entry.MessageId?.ToLowerInvariant()), ("$rel", entry.RelatedMessageId?.ToLowerInvariant()), ("$type", entry.DocumentType),
+            ("$transport", entry.Transport), ("$raw", entry.Raw), ("$verdict", entry.Verdict.ToString()), ("$reason", entry.ReasonCode),
+            ("$detail", entry.ReasonDetail), ("$adapter", entry.AdapterId), ("$json", entry.CanonicalJson), ("$chash", canonicalHash), ("$leaf", leaf));
+        foreach (var node in frontier.Append(leaf))
+        {
+            await ExecuteAsync(connection, transaction, "INSERT INTO merkle_nodes (level, idx, hash) VALUES ($l, $i, $h)", cancellationToken,
+                ("$l", node.Level), ("$i", node.Index), ("$h", node.Hash));
+        }
+
+        return new LogPosition(index, frontier.Size, frontier.Root());
+    }
+
+    private async Task InsertTreeHeadAsync(SqliteConnection connection, SqliteTransaction transaction, LogPosition position, DateTimeOffset time, CancellationToken cancellationToken)
+    {
+        var head = treeHeads.Sign(position.TreeSize, position.RootHash, time);
+        await ExecuteAsync(connection, transaction,
+            "INSERT OR REPLACE INTO tree_heads (tree_size, root, time, signature) VALUES ($s, $r, $t, $sig)", cancellationToken,
+            ("$s", head.TreeSize), ("$r", head.RootHash), ("$t", head.Time.ToUnixTimeMilliseconds()), ("$sig", head.Signature));
+    }
+
+    private static async Task<InboundRecord?> FindInboundAsync(SqliteConnection connection, SqliteTransaction? transaction, string partner, Guid messageId, CancellationToken cancellationToken)
+    {
+        await using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = "SELECT payload_digest, entry_idx, receipt FROM inbound_messages WHERE partner = $p AND message_id = $m";
+        command.Parameters.AddWithValue("$p", partner);
+        command.Parameters.AddWithValue("$m", Id(messageId));
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        return await reader.ReadAsync(cancellationToken)
+            ? new InboundRecord((byte[])reader[0], reader.GetInt64(1), (byte[])reader[2])
+            : null;
+    }
+
+    private static async Task<IReadOnlyList<LogEntry>> ReadEntriesAsync(SqliteCommand command, CancellationToken cancellationToken)
+    {
+        var entries = new List<LogEntry>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            var draft = new LogEntryDraft
+            {
+                Time = DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(1)),
+                Direction = Enum.Parse<Direction>(reader.GetString(2)),
+                Partner = reader.GetString(3),
+                MessageId = NullableString(reader, 4),
+                RelatedMessageId = NullableString(reader, 5),
+                DocumentType = NullableString(reader, 6),
+                Transport = reader.GetString(7),
+                Raw = (byte[])reader[8],
+                Verdict = Enum.Parse<Verdict>(reader.GetString(9)),
+                ReasonCode = NullableString(reader, 10),
+                ReasonDetail = NullableString(reader, 11),
+                AdapterId = NullableString(reader, 12),
+                CanonicalJson = reader.IsDBNull(13) ? null : (byte[])reader[13],
+            };
+            entries.Add(new LogEntry(reader.GetInt64(0), draft, (byte[])reader[14], (byte[])reader[15]));
+        }
+
+        return entries;
+    }
+
+    private static async Task<IReadOnlyList<OutboxMessage>> ReadOutboxAsync(SqliteCommand command, CancellationToken cancellationToken)
+    {
+        var list = new List<OutboxMessage>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            var receipt = reader["receipt"] as string;
+            list.Add(new OutboxMessage
+            {
+                MessageId = Guid.Parse((string)reader["message_id"]),
+                Partner = (string)reader["partner"],
+                DocumentType = (string)reader["document_type"],
+                ConversationId = (string)reader["conversation_id"],
+                Created = DateTimeOffset.FromUnixTimeMilliseconds((long)reader["created"]),
+                Payload = (byte[])reader["payload"],
+                AdapterId = (string)reader["adapter_id"],
+                CanonicalJson = (byte[])reader["canonical_json"],
+                State = Enum.Parse<OutboxState>((string)reader["state"]),
+                Attempts = Convert.ToInt32(reader["attempts"]),
+                LastError = reader["last_error"] as string,
+                Updated = DateTimeOffset.FromUnixTimeMilliseconds((long)reader["updated"]),
+                Receipt = receipt is null ? null : JsonSerializer.Deserialize<Receipt>(receipt),
+            });
+        }
+
+        return list;
+    }
+
+    private async Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken)
+    {
+        var connection = new SqliteConnection(_connectionString);
+        await connection.OpenAsync(cancellationToken);
+        // FULL: the WAL is fsynced at every commit, so an entry is on disk before its receipt leaves.
+        await ExecuteAsync(connection, null, "PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;", cancellationToken);
+        return connection;
+    }
+
+    private static async Task ExecuteAsync(SqliteConnection connection, SqliteTransaction? transaction, string sql, CancellationToken cancellationToken, params (string Name, object? Value)[] parameters)
+    {
+        await using var command = Command(connection, transaction, sql, parameters);
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    private static async Task<object?> ScalarAsync(SqliteConnection connection, SqliteTransaction? transaction, string sql, CancellationToken cancellationToken, params (string Name, object? Value)[] parameters)
+    {
+        await using var command = Command(connection, transaction, sql, parameters);
+        return await command.ExecuteScalarAsync(cancellationToken);
+    }
+
+    private static SqliteCommand Command(SqliteConnection connection, SqliteTransaction? transaction, string sql, (string Name, object? Value)[] parameters)
+    {
+        var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = sql;
+        foreach (var (name, value) in parameters)
+        {
+            command.Parameters.AddWithValue(name, value ?? DBNull.Value);
+        }
+
+        return command;
+    }
+
+    private static string? NullableString(DbDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : reader.GetString(ordinal);
+
+    private static string Id(Guid id) => id.ToString("D");
+}

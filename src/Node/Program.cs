@@ -1,0 +1,3 @@
+using N2N.Node.Cli;
+
+return await CliApp.RunAsync(args, Console.Out, Console.Error);
