@@ -11,6 +11,17 @@ namespace N2N.Trust.WsSecurity;
 /// <param name="BodyDocument">The document to put in the Body, as UTF-8 XML bytes.</param>
 public sealed record SoapMessage(ExchangeHeader Header, string AddressTo, string? RelatesTo, ReadOnlyMemory<byte> BodyDocument);
 
+/// <summary>Deviations from our profile, for conformance tests that must produce what a hostile or broken peer sends.</summary>
+internal sealed record SigningDeviation
+{
+    public string? SignatureMethod { get; init; }
+    public string? DigestMethod { get; init; }
+    /// <summary>Which of the element ids (id-msg, id-to, id-act, id-xch, id-ts, id-body, id-rel) get a reference.</summary>
+    public Func<string, bool>? SignReference { get; init; }
+    /// <summary>The certificate put in the BinarySecurityToken, if not the signer's own.</summary>
+    public byte[]? PresentedCertificate { get; init; }
+}
+
 /// <summary>Builds and signs SOAP 1.2 envelopes with our WS-Security 1.1 X.509 profile.</summary>
 public static class WsSecuritySigner
 {
@@ -18,7 +29,10 @@ public static class WsSecuritySigner
     public static readonly TimeSpan TimestampLifetime = TimeSpan.FromMinutes(5);
 
     /// <summary>Returns the exact envelope bytes to send.</summary>
-    public static byte[] Sign(SoapMessage message, NodeCredential credential, DateTimeOffset now, XmlLimits? limits = null)
+    public static byte[] Sign(SoapMessage message, NodeCredential credential, DateTimeOffset now, XmlLimits? limits = null) =>
+        Sign(message, credential, now, limits, deviation: null);
+
+    internal static byte[] Sign(SoapMessage message, NodeCredential credential, DateTimeOffset now, XmlLimits? limits, SigningDeviation? deviation)
     {
         EcdsaSignatureDescription.EnsureRegistered();
         var body = SecureXml.Load(message.BodyDocument, limits ?? XmlLimits.Default).DocumentElement
@@ -58,17 +72,17 @@ public static class WsSecuritySigner
         SetAttribute(doc, token, "wsu", "Id", WsNames.Wsu, "id-cert");
         token.SetAttribute("EncodingType", WsNames.Base64Binary);
         token.SetAttribute("ValueType", WsNames.X509V3);
-        token.InnerText = Convert.ToBase64String(credential.Certificate.RawData);
+        token.InnerText = Convert.ToBase64String(deviation?.PresentedCertificate ?? credential.Certificate.RawData);
 
         var bodyElement = AppendSigned(doc, envelope, "s", "Body", WsNames.Soap12, "id-body", ids);
         bodyElement.AppendChild(doc.ImportNode(body, deep: true));
 
         var signedXml = new WsuSignedXml(doc, WsuSignedXml.CollectIds(doc)) { SigningKey = credential.PrivateKey };
         signedXml.SignedInfo!.CanonicalizationMethod = SignedXml.XmlDsigExcC14NTransformUrl;
-        signedXml.SignedInfo.SignatureMethod = credential.IsEcdsa ? WsNames.EcdsaSha256 : SignedXml.XmlDsigRSASHA256Url;
-        foreach (var id in ids)
+        signedXml.SignedInfo.SignatureMethod = deviation?.SignatureMethod ?? (credential.IsEcdsa ? WsNames.EcdsaSha256 : SignedXml.XmlDsigRSASHA256Url);
+        foreach (var id in ids.Where(id => deviation?.SignReference?.Invoke(id) ?? true))
         {
-            var reference = new Reference("#" + id) { DigestMethod = SignedXml.XmlDsigSHA256Url };
+            var reference = new Reference("#" + id) { DigestMethod = deviation?.DigestMethod ?? SignedXml.XmlDsigSHA256Url };
             reference.AddTransform(new XmlDsigExcC14NTransform());
             signedXml.AddReference(reference);
         }

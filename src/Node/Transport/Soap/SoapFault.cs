@@ -53,9 +53,10 @@ public static class SoapFault
     {
         try
         {
-            var document = SecureXml.Load(bytes, XmlLimits.Default);
-            var code = document.GetElementsByTagName("ReasonCode", WsNames.N2n).OfType<XmlElement>().FirstOrDefault()?.InnerText.Trim();
-            var reason = document.GetElementsByTagName("Text", WsNames.Soap12).OfType<XmlElement>().FirstOrDefault()?.InnerText.Trim();
+            // Only a real s:Fault counts: a Rejected receipt carries an n2n:ReasonCode too.
+            var fault = SecureXml.Load(bytes, XmlLimits.Default).GetElementsByTagName("Fault", WsNames.Soap12).OfType<XmlElement>().FirstOrDefault();
+            var code = fault?.GetElementsByTagName("ReasonCode", WsNames.N2n).OfType<XmlElement>().FirstOrDefault()?.InnerText.Trim();
+            var reason = fault?.GetElementsByTagName("Text", WsNames.Soap12).OfType<XmlElement>().FirstOrDefault()?.InnerText.Trim();
             return code is null ? null : (code, reason ?? "");
         }
         catch (TrustException)
