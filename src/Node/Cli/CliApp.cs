@@ -41,7 +41,7 @@ public static class CliApp
         var root = new RootCommand("N2N Node: a country's signed, audited exchange node for customs and trade documents");
         root.Options.Add(DataOption);
         root.Options.Add(JsonOption);
-        var serve = NodeCommands.Serve();
+        var serve = NodeCommands.Serve(root);
         root.Subcommands.Add(serve);
         root.Subcommands.Add(NodeCommands.Init());
         root.Subcommands.Add(PartnerCommands.Create());

@@ -47,12 +47,16 @@ internal static class NodeCommands
         return command;
     }
 
-    public static Command Serve()
+    /// <summary>The serve verb; its options are also given to the root command, so a bare <c>n2n</c> serves.</summary>
+    public static Command Serve(Command root)
     {
         var node = NodeOption(required: false);
         var soap = SoapUrlOption();
         var grpc = GrpcUrlOption();
         var command = new Command("serve", "Run the node (default verb). A new data folder gets dev keys on first run.") { node, soap, grpc };
+        root.Options.Add(node);
+        root.Options.Add(soap);
+        root.Options.Add(grpc);
         command.SetHandler(async (parse, context, cancellationToken) =>
         {
             if (!context.Folder.IsInitialized)
