@@ -62,7 +62,7 @@ public static class CliApp
 
         try
         {
-            return await parse.InvokeAsync(new InvocationConfiguration { Output = stdout, Error = stderr }, cancellationToken);
+            return await parse.InvokeAsync(new InvocationConfiguration { Output = stdout, Error = stderr, EnableDefaultExceptionHandler = false }, cancellationToken);
         }
         catch (ConfigurationException e)
         {
@@ -78,6 +78,11 @@ public static class CliApp
         {
             await stderr.WriteLineAsync($"n2n: {e.ReasonCode}: {e.Message}");
             return ExitCodes.CheckFailed;
+        }
+        catch (IOException e)
+        {
+            await stderr.WriteLineAsync("n2n: " + e.Message);
+            return ExitCodes.Usage;
         }
     }
 
