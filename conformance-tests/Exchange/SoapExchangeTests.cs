@@ -79,6 +79,26 @@ public sealed class SoapExchangeTests
     }
 
     [TestMethod]
+    public async Task BackendApi_WithoutOrWithWrongKey_401_InboxListsCanonicalDocuments()
+    {
+        using var anonymous = new HttpClient { BaseAddress = s_cn.Api.BaseAddress };
+        Assert.AreEqual(HttpStatusCode.Unauthorized, (await anonymous.GetAsync("api/inbox")).StatusCode);
+        anonymous.DefaultRequestHeaders.Add(N2N.Node.Api.BackendApi.ApiKeyHeader, s_tw.Config.ApiKey);
+        Assert.AreEqual(HttpStatusCode.Unauthorized, (await anonymous.GetAsync("api/inbox")).StatusCode, "another node's key");
+
+        var id = await s_tw.SendAsync("CN", "ecfa.co", File.ReadAllText(AdapterAssert.DataPath("ecfa-co", "tw", "co-001.xml")));
+        Assert.AreEqual(OutboxState.Delivered, (await s_tw.WaitForFinalStateAsync(id)).State);
+        var inbox = JsonDocument.Parse(await s_cn.Api.GetStringAsync("api/inbox")).RootElement;
+        var item = inbox.EnumerateArray().Single(e => e.GetProperty("messageId").GetString() == id.ToString());
+        Assert.AreEqual("TW", item.GetProperty("from").GetString());
+        AdapterAssert.AssertJsonEquivalent(AdapterAssert.ReadData("ecfa-co", "canonical", "co-001.json"),
+            Encoding.UTF8.GetBytes(item.GetProperty("canonical").GetRawText()), "inbox canonical");
+        var status = JsonDocument.Parse(await s_tw.Api.GetStringAsync($"api/outbox/{id}")).RootElement;
+        Assert.AreEqual("delivered", status.GetProperty("state").GetString());
+        Assert.AreEqual("Accepted", status.GetProperty("receipt").GetProperty("status").GetString());
+    }
+
+    [TestMethod]
     public async Task Send_Co002With2023Ban_Accepted()
     {
         var id = await s_tw.SendAsync("CN", "ecfa.co", File.ReadAllText(AdapterAssert.DataPath("ecfa-co", "tw", "co-002-ban-2023-rule.xml")));
