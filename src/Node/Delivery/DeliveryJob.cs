@@ -1,11 +1,9 @@
-using System.Net.Http.Headers;
 using System.Security.Cryptography;
 using Hangfire;
 using Microsoft.Extensions.Logging;
 using N2N.Node.Configuration;
 using N2N.Node.Exchange;
 using N2N.Node.Log;
-using N2N.Node.Transport.Soap;
 using N2N.Trust;
 using N2N.Trust.Keys;
 
@@ -21,14 +19,11 @@ public sealed partial class DeliveryJob(
     PartnerDirectory partners,
     IExchangeStore store,
     NodeCredential credential,
-    SoapBinding soap,
-    IHttpClientFactory httpClients,
+    IEnumerable<IPartnerChannel> channels,
     IBackgroundJobClient jobs,
     TimeProvider time,
     ILogger<DeliveryJob> logger)
 {
-    public const string HttpClientName = "partners";
-
     /// <summary>Codes a partner may stop returning by itself; anything else it returns is final.</summary>
     private static readonly HashSet<string> s_transientFaults = [ReasonCodes.Internal, ReasonCodes.StaleTimestamp, "RATE_LIMITED"];
 
@@ -81,44 +76,35 @@ public sealed partial class DeliveryJob(
 
     private async Task<(string Error, bool Permanent)?> AttemptAsync(OutboxMessage message, Partner partner, CancellationToken cancellationToken)
     {
+        var channel = channels.Single(c => c.Kind == partner.Profile.Transport);
         var now = time.GetUtcNow();
-        var header = new ExchangeHeader(message.MessageId, message.ConversationId, config.NodeId, partner.Country, message.DocumentType, message.Created);
-        var destination = $"{partner.Profile.Endpoints.Soap.TrimEnd('/')}/n2n/{config.NodeId.ToLowerInvariant()}/soap";
-        var envelope = soap.Sign(header, message.Payload, destination, null, credential, now);
+        // Each attempt is signed afresh (same id, same document): its Created and timestamp must pass the freshness window.
+        var header = new ExchangeHeader(message.MessageId, message.ConversationId, config.NodeId, partner.Country, message.DocumentType, now);
+        var destination = channel.Destination(partner, config.NodeId);
+        var envelope = channel.Binding.Sign(header, message.Payload, destination, null, credential, now);
         await store.RecordAttemptAsync(message.MessageId, envelope, SHA256.HashData(envelope), now, cancellationToken);
 
-        byte[] reply;
-        int status;
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(config.PartnerTimeout);
+        ChannelReply reply;
         try
         {
-            using var content = new ByteArrayContent(envelope);
-            content.Headers.ContentType = MediaTypeHeaderValue.Parse($"{SoapEndpoint.ContentType}; action=\"{header.Action}\"");
-            using var cts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            cts.CancelAfter(config.PartnerTimeout);
-            using var response = await httpClients.CreateClient(HttpClientName).PostAsync(destination, content, cts.Token);
-            status = (int)response.StatusCode;
-            (reply, var truncated) = await SoapEndpoint.ReadBoundedAsync(await response.Content.ReadAsStreamAsync(cts.Token), config.MaxMessageBytes, cts.Token);
-            if (truncated)
-            {
-                return ("the partner's reply exceeds the size limit", false);
-            }
+            reply = await channel.SendAsync(destination, envelope, header.Action, timeout.Token);
         }
-        catch (Exception e) when (e is HttpRequestException or OperationCanceledException && !cancellationToken.IsCancellationRequested)
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
-            return ($"{destination}: {e.Message}", false);
+            return ($"{destination}: no answer within {config.PartnerTimeout.TotalSeconds:0} s", false);
         }
 
-        if (status != StatusCodes.Status200OK)
+        if (reply.Reply is null)
         {
-            return SoapFault.TryRead(reply) is { } fault
-                ? ($"{fault.Code}: {fault.Reason}", !s_transientFaults.Contains(fault.Code))
-                : ($"HTTP {status} from {destination}", false);
+            return (reply.Error, reply.FaultCode is not null && !s_transientFaults.Contains(reply.FaultCode));
         }
 
-        return await AcceptReceiptAsync(message, partner, header, reply, cancellationToken);
+        return await AcceptReceiptAsync(message, partner, channel.Binding, header, reply.Reply, cancellationToken);
     }
 
-    private async Task<(string Error, bool Permanent)?> AcceptReceiptAsync(OutboxMessage message, Partner partner, ExchangeHeader sent, byte[] reply, CancellationToken cancellationToken)
+    private async Task<(string Error, bool Permanent)?> AcceptReceiptAsync(OutboxMessage message, Partner partner, IMessageBinding binding, ExchangeHeader sent, byte[] reply, CancellationToken cancellationToken)
     {
         Receipt receipt;
         VerifiedMessage verified;
@@ -126,14 +112,15 @@ public sealed partial class DeliveryJob(
         try
         {
             // Receipts are not judged on freshness: a duplicate gets the original (older) receipt back by design.
-            verified = soap.Verify(reply, partner.Trust, now);
+            verified = binding.Verify(reply, partner.Trust, now);
             var h = verified.Header;
-            if (h.DocumentType != Receipt.DocumentType || !h.To.Equals(config.NodeId, StringComparison.OrdinalIgnoreCase) || verified.RelatesTo != sent.MessageUrn)
+            if (h.DocumentType != Receipt.DocumentType || !h.To.Equals(config.NodeId, StringComparison.OrdinalIgnoreCase)
+                || (verified.RelatesTo is not null && verified.RelatesTo != sent.MessageUrn))
             {
                 throw new TrustException(ReasonCodes.Malformed, $"the reply is not a receipt for {sent.MessageUrn} addressed to {config.NodeId}");
             }
 
-            receipt = soap.ReadReceipt(verified);
+            receipt = binding.ReadReceipt(verified);
             if (receipt.RefToMessageId != message.MessageId)
             {
                 throw new TrustException(ReasonCodes.Malformed, $"the receipt refers to {receipt.RefToMessageId}");
@@ -159,7 +146,7 @@ public sealed partial class DeliveryJob(
                 Partner = partner.Country,
                 MessageId = message.MessageId.ToString("D"),
                 DocumentType = message.DocumentType,
-                Transport = soap.Name,
+                Transport = binding.Name,
                 Raw = sentEnvelope,
                 Verdict = rejected ? Verdict.Rejected : Verdict.Accepted,
                 ReasonCode = receipt.ReasonCode,
@@ -175,7 +162,7 @@ public sealed partial class DeliveryJob(
                 MessageId = verified.Header.MessageId.ToString("D"),
                 RelatedMessageId = message.MessageId.ToString("D"),
                 DocumentType = Receipt.DocumentType,
-                Transport = soap.Name,
+                Transport = binding.Name,
                 Raw = reply,
                 Verdict = Verdict.Accepted,
             },

@@ -27,9 +27,15 @@ public sealed partial class ExchangePipeline(
     TimeProvider time,
     ILogger<ExchangePipeline> logger)
 {
-    public async Task<InboundOutcome> ProcessAsync(IMessageBinding binding, string partnerPath, byte[] raw, bool truncated, CancellationToken cancellationToken)
+    /// <param name="partnerPath">The partner the transport says sent this (SOAP: the URL path; gRPC: the claimed sender), or null if unreadable.</param>
+    public async Task<InboundOutcome> ProcessAsync(IMessageBinding binding, string? partnerPath, byte[] raw, bool truncated, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
+        if (partnerPath is null)
+        {
+            return await RefuseAsync(binding, "-", raw, ReasonCodes.Malformed, "the sender cannot be read from the envelope", now, cancellationToken);
+        }
+
         var partner = partners.Find(partnerPath);
         if (partner is null)
         {

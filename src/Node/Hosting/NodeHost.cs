@@ -1,4 +1,6 @@
+using System.Net;
 using Hangfire;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Logging;
 using N2N.Adapters;
@@ -7,6 +9,7 @@ using N2N.Node.Configuration;
 using N2N.Node.Delivery;
 using N2N.Node.Exchange;
 using N2N.Node.Log;
+using N2N.Node.Transport.Grpc;
 using N2N.Node.Transport.Soap;
 using N2N.Trust.Keys;
 using N2N.Trust.WsSecurity;
@@ -35,7 +38,12 @@ public static class NodeHost
         var partners = PartnerDirectory.Load(folder);
 
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ContentRootPath = folder.Root, Args = [] });
-        builder.WebHost.UseUrls(config.SoapUrl);
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            Listen(kestrel, config.SoapUrl, HttpProtocols.Http1AndHttp2);
+            // Cleartext HTTP/2 cannot be negotiated, so the gRPC endpoint speaks HTTP/2 only (prior knowledge).
+            Listen(kestrel, config.GrpcUrl, HttpProtocols.Http2);
+        });
         builder.Logging.SetMinimumLevel(options.MinimumLogLevel);
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
         builder.Logging.AddFilter("Hangfire", LogLevel.Warning);
@@ -49,6 +57,12 @@ public static class NodeHost
         services.AddSingleton(AdapterCatalog.CreateBuiltIn());
         services.AddSingleton(new XmlLimits(MaxBytes: config.MaxMessageBytes));
         services.AddSingleton<SoapBinding>();
+        services.AddSingleton<GrpcBinding>();
+        services.AddSingleton<IPartnerChannel, SoapChannel>();
+        services.AddSingleton<IPartnerChannel, GrpcChannelPool>();
+        services.AddHttpClient(SoapChannel.HttpClientName);
+        // Twice the limit, so an oversize envelope still reaches the pipeline and is refused (and logged) as TOO_LARGE.
+        services.AddGrpc(grpc => grpc.MaxReceiveMessageSize = config.MaxMessageBytes * 2);
         services.AddSingleton<TreeHeadSigner>();
         services.AddSingleton<IExchangeStore>(sp => new SqliteExchangeStore(folder.Database, sp.GetRequiredService<TreeHeadSigner>()));
         services.AddSingleton<ExchangePipeline>();
@@ -58,13 +72,31 @@ public static class NodeHost
         services.AddSingleton(jobStorage);
         services.AddSingleton<IBackgroundJobClient>(new BackgroundJobClient(jobStorage));
         services.AddHostedService<DeliveryWorker>();
-        services.AddHttpClient(DeliveryJob.HttpClientName);
 
         var app = builder.Build();
         await app.Services.GetRequiredService<IExchangeStore>().InitializeAsync(cancellationToken);
         app.MapSoapExchange();
+        app.MapGrpcService<ExchangeService>();
         app.MapBackendApi();
         app.MapGet("/health", () => Results.Ok(new { node = config.NodeId, status = "serving" }));
         return app;
+    }
+
+    private static void Listen(KestrelServerOptions kestrel, string url, HttpProtocols protocols)
+    {
+        var uri = new Uri(url);
+        Action<ListenOptions> configure = listen => listen.Protocols = protocols;
+        if (IPAddress.TryParse(uri.Host, out var address))
+        {
+            kestrel.Listen(address, uri.Port, configure);
+        }
+        else if (uri.IsLoopback)
+        {
+            kestrel.ListenLocalhost(uri.Port, configure);
+        }
+        else
+        {
+            kestrel.ListenAnyIP(uri.Port, configure);
+        }
     }
 }

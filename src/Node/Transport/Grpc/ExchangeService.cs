@@ -1,0 +1,42 @@
+using Google.Protobuf;
+using Grpc.Core;
+using N2N.Node.Configuration;
+using N2N.Node.Exchange;
+using N2N.Trust;
+
+namespace N2N.Node.Transport.Grpc;
+
+/// <summary>The <c>n2n.v1.Exchange</c> service: hands COSE envelopes to the same pipeline as SOAP.</summary>
+internal sealed class ExchangeService(ExchangePipeline pipeline, GrpcBinding binding, NodeConfig config) : V1.Exchange.ExchangeBase
+{
+    /// <summary>The trailer that carries our reason code with a non-OK status.</summary>
+    public const string ReasonTrailer = "n2n-reason-code";
+
+    public override async Task<V1.Envelope> Submit(V1.Envelope request, ServerCallContext context)
+    {
+        var raw = request.CoseSign1.ToByteArray();
+        // The partner is the claimed sender; the pipeline then holds the signature to that partner's pins.
+        var sender = binding.ReadClaims(raw).From;
+        var outcome = await pipeline.ProcessAsync(binding, sender, raw, raw.Length > config.MaxMessageBytes, context.CancellationToken);
+        return outcome.Receipt is not null
+            ? new V1.Envelope { CoseSign1 = ByteString.CopyFrom(outcome.Receipt) }
+            : throw Fault(outcome.FaultCode!, outcome.FaultMessage!);
+    }
+
+    public override Task<V1.Envelope> Query(V1.Envelope request, ServerCallContext context) =>
+        throw Fault(ReasonCodes.NotAllowed, "this node answers no queries yet");
+
+    internal static RpcException Fault(string reasonCode, string message) =>
+        new(new Status(StatusFor(reasonCode), $"{reasonCode}: {message}"), new Metadata { { ReasonTrailer, reasonCode } });
+
+    internal static StatusCode StatusFor(string reasonCode) => reasonCode switch
+    {
+        ReasonCodes.UnknownPartner => StatusCode.PermissionDenied,
+        ReasonCodes.BadSignature or ReasonCodes.UntrustedCert or ReasonCodes.CertExpired => StatusCode.Unauthenticated,
+        ReasonCodes.TooLarge or "RATE_LIMITED" => StatusCode.ResourceExhausted,
+        ReasonCodes.StaleTimestamp => StatusCode.FailedPrecondition,
+        ReasonCodes.Conflict => StatusCode.AlreadyExists,
+        ReasonCodes.Internal => StatusCode.Internal,
+        _ => StatusCode.InvalidArgument,
+    };
+}
