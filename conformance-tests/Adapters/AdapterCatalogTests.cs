@@ -37,7 +37,7 @@ public sealed class AdapterCatalogTests
     {
         CollectionAssert.AreEqual(
             new[] { "tw.trade.ecfa-co/1", "cn.customs.ecfa-co/1" },
-            s_catalog.Adapters.Select(a => a.Id).ToArray());
+            s_catalog.Adapters.Where(a => a.DocumentType == "ecfa.co").Select(a => a.Id).ToArray());
         Assert.IsInstanceOfType<MainlandEcfaCoAdapter>(s_catalog.Find("cn.customs.ecfa-co/1"));
         Assert.IsNull(s_catalog.Find("cn.customs.ecfa-co/2"));
     }

@@ -1,3 +1,4 @@
+using N2N.Adapters.Aeo;
 using N2N.Adapters.Canonical;
 using N2N.Adapters.EcfaCo;
 using N2N.Adapters.Rules;
@@ -5,24 +6,37 @@ using N2N.Adapters.Rules;
 namespace N2N.Adapters;
 
 /// <summary>The registered adapters, and translation of partner or canonical documents into validated canonical form.</summary>
+/// <remarks>
+/// An adapter is identified by its id and document type together: one format id may serve several document types (e.g.
+/// <c>n2n.canonical/1</c> for <c>aeo.status-query</c> and <c>aeo.status-response</c>), one instance per type. The
+/// node's partner profile maps a document type to an adapter id, so it resolves with <see cref="Find(string, string)"/>;
+/// <see cref="Find(string)"/> serves ids that name a single adapter.
+/// </remarks>
 public sealed class AdapterCatalog
 {
-    private readonly Dictionary<string, IDocumentAdapter> _byId = new(StringComparer.Ordinal);
+    private readonly Dictionary<(string Id, string DocumentType), IDocumentAdapter> _byKey = [];
+    private readonly Dictionary<string, List<IDocumentAdapter>> _byId = new(StringComparer.Ordinal);
     private readonly List<IDocumentAdapter> _ordered = [];
 
     /// <summary>Registers adapters in the given order, which is the order <see cref="Detect"/> tries them in.</summary>
-    /// <exception cref="ArgumentException">Two adapters share an id.</exception>
+    /// <exception cref="ArgumentException">Two adapters share an id and a document type.</exception>
     public AdapterCatalog(IEnumerable<IDocumentAdapter> adapters)
     {
         ArgumentNullException.ThrowIfNull(adapters);
         foreach (IDocumentAdapter adapter in adapters)
         {
             ArgumentNullException.ThrowIfNull(adapter, nameof(adapters));
-            if (!_byId.TryAdd(adapter.Id, adapter))
+            if (!_byKey.TryAdd((adapter.Id, adapter.DocumentType), adapter))
             {
-                throw new ArgumentException($"Adapter id '{adapter.Id}' is registered twice.", nameof(adapters));
+                throw new ArgumentException($"Adapter id '{adapter.Id}' is registered twice for {adapter.DocumentType}.", nameof(adapters));
             }
 
+            if (!_byId.TryGetValue(adapter.Id, out List<IDocumentAdapter>? sameId))
+            {
+                _byId.Add(adapter.Id, sameId = []);
+            }
+
+            sameId.Add(adapter);
             _ordered.Add(adapter);
         }
     }
@@ -30,12 +44,45 @@ public sealed class AdapterCatalog
     /// <summary>All adapters, in registration order.</summary>
     public IReadOnlyCollection<IDocumentAdapter> Adapters => _ordered.AsReadOnly();
 
-    /// <summary>The adapters built into this assembly: <c>tw.trade.ecfa-co/1</c> and <c>cn.customs.ecfa-co/1</c>.</summary>
-    public static AdapterCatalog CreateBuiltIn() => new([new TaiwanEcfaCoAdapter(), new MainlandEcfaCoAdapter()]);
+    /// <summary>
+    /// The adapters built into this assembly, in this order: <c>tw.trade.ecfa-co/1</c>, <c>cn.customs.ecfa-co/1</c>
+    /// (<c>ecfa.co</c>); <c>us.cbp.ctpat-list/1</c>, <c>kr.customs.aeo-list/1</c>, <c>jp.customs.aeo-csv/1</c>
+    /// (<c>aeo.status-list</c>); <c>n2n.canonical/1</c> for <c>aeo.status-query</c> and for <c>aeo.status-response</c>.
+    /// </summary>
+    public static AdapterCatalog CreateBuiltIn() => new(
+    [
+        new TaiwanEcfaCoAdapter(),
+        new MainlandEcfaCoAdapter(),
+        new UsCtpatListAdapter(),
+        new KoreaAeoListAdapter(),
+        new JapanAeoCsvAdapter(),
+        new CanonicalJsonAdapter(AeoStatusQuery.TypeName),
+        new CanonicalJsonAdapter(AeoStatusResponse.TypeName),
+    ]);
 
-    /// <summary>The adapter with this id (e.g. <c>cn.customs.ecfa-co/1</c>), or null.</summary>
-    public IDocumentAdapter? Find(string adapterId) =>
-        _byId.TryGetValue(adapterId, out IDocumentAdapter? adapter) ? adapter : null;
+    /// <summary>The adapter with this id (e.g. <c>cn.customs.ecfa-co/1</c>), or null when none is registered.</summary>
+    /// <exception cref="InvalidOperationException">The id serves several document types; use <see cref="Find(string, string)"/>.</exception>
+    public IDocumentAdapter? Find(string adapterId)
+    {
+        ArgumentNullException.ThrowIfNull(adapterId);
+        if (!_byId.TryGetValue(adapterId, out List<IDocumentAdapter>? adapters))
+        {
+            return null;
+        }
+
+        return adapters.Count == 1
+            ? adapters[0]
+            : throw new InvalidOperationException(
+                $"Adapter id '{adapterId}' serves {string.Join(", ", adapters.Select(a => a.DocumentType))}; name the document type.");
+    }
+
+    /// <summary>The adapter with this id for this document type (e.g. <c>n2n.canonical/1</c>, <c>aeo.status-query</c>), or null.</summary>
+    public IDocumentAdapter? Find(string adapterId, string documentType)
+    {
+        ArgumentNullException.ThrowIfNull(adapterId);
+        ArgumentNullException.ThrowIfNull(documentType);
+        return _byKey.TryGetValue((adapterId, documentType), out IDocumentAdapter? adapter) ? adapter : null;
+    }
 
     /// <summary>The first adapter of this document type that recognises the document, or null.</summary>
     public IDocumentAdapter? Detect(ReadOnlySpan<byte> document, string documentType)

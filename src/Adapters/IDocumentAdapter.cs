@@ -10,6 +10,10 @@ namespace N2N.Adapters;
 public interface IDocumentAdapter
 {
     /// <summary>Stable id with version, e.g. <c>cn.customs.ecfa-co/1</c>; recorded in every log entry.</summary>
+    /// <remarks>
+    /// Unique together with <see cref="DocumentType"/>: a format that carries several document types (such as
+    /// <c>n2n.canonical/1</c>) has one adapter per type, all with the same id.
+    /// </remarks>
     string Id { get; }
 
     /// <summary>The exchange document type this adapter handles, e.g. <c>ecfa.co</c>.</summary>

@@ -4,8 +4,9 @@ namespace N2N.Adapters.Canonical;
 
 /// <summary>A document in the node's canonical model; each exchange document type is one sealed subtype.</summary>
 /// <remarks>
-/// New document types (<c>aeo.status-list</c>, <c>aeo.status-query</c>, <c>aeo.status-response</c>) are added as
-/// further subtypes and registered in <see cref="CanonicalJson"/>; nothing else dispatches on the concrete type.
+/// The subtypes are <see cref="CertificateOfOrigin"/> (<c>ecfa.co</c>), <see cref="AeoStatusList"/>,
+/// <see cref="AeoStatusQuery"/> and <see cref="AeoStatusResponse"/>. A new document type is a further subtype registered
+/// in <see cref="CanonicalJson"/>; besides that table only <see cref="Rules.DocumentRules"/> dispatches on the concrete type.
 /// </remarks>
 public abstract record CanonicalDocument
 {

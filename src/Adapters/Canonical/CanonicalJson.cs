@@ -2,16 +2,20 @@ using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using System.Text.Json.Serialization.Metadata;
+using System.Text.Unicode;
 
 namespace N2N.Adapters.Canonical;
 
 /// <summary>Reads and writes canonical documents as JSON; <see cref="Serialize"/> gives RFC 8785 (JCS) bytes for hashing.</summary>
 public static class CanonicalJson
 {
-    // One entry per canonical document type; AEO types are added here.
+    // One entry per canonical document type.
     private static readonly Dictionary<string, Type> s_documentTypes = new(StringComparer.Ordinal)
     {
         [CertificateOfOrigin.TypeName] = typeof(CertificateOfOrigin),
+        [AeoStatusList.TypeName] = typeof(AeoStatusList),
+        [AeoStatusQuery.TypeName] = typeof(AeoStatusQuery),
+        [AeoStatusResponse.TypeName] = typeof(AeoStatusResponse),
     };
 
     // Strict on input: the canonical form is ours, so anything unexpected is a schema error, not a guess.
@@ -61,6 +65,12 @@ public static class CanonicalJson
         if (json.Span.StartsWith("\uFEFF"u8))
         {
             json = json[3..]; // a UTF-8 byte order mark is tolerated, as editors add one
+        }
+
+        // JsonDocument checks the UTF-8 of the structure but not inside strings until they are read.
+        if (!Utf8.IsValid(json.Span))
+        {
+            return AdapterResult.Fail(AdapterError.Malformed("Canonical JSON is not valid UTF-8."));
         }
 
         JsonDocument parsed;

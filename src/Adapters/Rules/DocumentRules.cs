@@ -12,6 +12,9 @@ public static class DocumentRules
         IEnumerable<RuleViolation> violations = document switch
         {
             CertificateOfOrigin co => CertificateOfOriginRules.Check(co),
+            AeoStatusList list => AeoRules.Check(list),
+            AeoStatusQuery query => AeoRules.Check(query),
+            AeoStatusResponse response => AeoRules.Check(response),
             _ => [],
         };
 
