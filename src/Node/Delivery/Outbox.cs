@@ -42,7 +42,7 @@ public sealed class Outbox(
             throw new SendRefusedException(ReasonCodes.NotAllowed, null, $"document type '{request.DocumentType}' is not agreed with {partner.Country}");
         }
 
-        var wireAdapter = adapters.Find(route.Adapter)
+        var wireAdapter = adapters.Find(route.Adapter, request.DocumentType)
             ?? throw new SendRefusedException(ReasonCodes.NotAllowed, null, $"adapter '{route.Adapter}' for {partner.Country} is not installed");
 
         var canonical = ReadInput(request);
@@ -84,14 +84,9 @@ public sealed class Outbox(
         else
         {
             var adapter = request.Format is not null
-                ? adapters.Find(request.Format) ?? throw new SendRefusedException(ReasonCodes.SchemaInvalid, null, $"unknown format '{request.Format}'")
+                ? adapters.Find(request.Format, request.DocumentType) ?? throw new SendRefusedException(ReasonCodes.SchemaInvalid, null, $"no format '{request.Format}' is registered for {request.DocumentType}")
                 : adapters.Detect(request.Document, request.DocumentType)
                   ?? throw new SendRefusedException(ReasonCodes.SchemaInvalid, null, $"no registered {request.DocumentType} format recognises this document; name one with --format");
-            if (adapter.DocumentType != request.DocumentType)
-            {
-                throw new SendRefusedException(ReasonCodes.SchemaInvalid, null, $"format {adapter.Id} carries {adapter.DocumentType}, not {request.DocumentType}");
-            }
-
             translation = adapters.Translate(adapter, request.Document);
         }
 

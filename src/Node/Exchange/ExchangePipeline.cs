@@ -125,8 +125,8 @@ public sealed partial class ExchangePipeline(
             return (Verdict.Rejected, new AdapterError(ReasonCodes.NotAllowed, null, $"document type '{header.DocumentType}' is not allowed for partner {partner.Country}"), null, null);
         }
 
-        var adapter = adapters.Find(route.Adapter);
-        if (adapter is null || adapter.DocumentType != header.DocumentType)
+        var adapter = adapters.Find(route.Adapter, header.DocumentType);
+        if (adapter is null)
         {
             return (Verdict.Rejected, new AdapterError(ReasonCodes.NotAllowed, null, $"adapter '{route.Adapter}' for '{header.DocumentType}' is not installed on node {config.NodeId}"), route.Adapter, null);
         }
