@@ -56,6 +56,15 @@ public sealed class TestNode : IAsyncDisposable
 
     public void AddPartner(TestNode partner) => PartnerDirectory.Import(Folder, Config, partner.Folder.ProfileFile);
 
+    /// <summary>Imports the partner's profile with the transport forced (what a bilateral agreement could say).</summary>
+    public void AddPartner(TestNode partner, TransportKind transport)
+    {
+        var profile = JsonSerializer.Deserialize<NodeProfile>(File.ReadAllText(partner.Folder.ProfileFile), NodeConfig.Json)! with { Transport = transport };
+        var file = Path.Combine(Folder.Root, $"import-{partner.NodeId}.json");
+        File.WriteAllText(file, JsonSerializer.Serialize(profile, NodeConfig.Json));
+        PartnerDirectory.Import(Folder, Config, file);
+    }
+
     public NodeCredential LoadCredential() =>
         KeyFiles.Load(Folder.Resolve(Config.CertificateFile), Folder.Resolve(Config.KeyFile!), null);
 
