@@ -16,6 +16,8 @@ public sealed class KoreaAeoListAdapterTests : AeoStatusListAdapterConformanceTe
 
     protected override string ForeignSample => "aeo/jp/status-list-001.csv";
 
+    protected override bool CarriesForeignLists => true;
+
     protected override string WithUnknownStatus(string sampleText) => Replace(sampleText, "<StatusCode>01</StatusCode>", "<StatusCode>09</StatusCode>");
 
     private static string Replace(string text, string original, string replacement)

@@ -13,6 +13,9 @@ namespace N2N.Adapters.Aeo;
 /// without dashes (rendered <c>ddd-dd-ddddd</c>); <c>Grade</c> is the tier; <c>StatusCode</c> 01 valid, 02 suspended,
 /// 03 revoked, 04 expired (other codes reach the <c>aeo.status</c> rule verbatim); <c>CompanyNameEng</c>, <c>Grade</c>
 /// and <c>ExpiryDate</c> are optional and omitted when absent.
+/// Under mutual recognition Korea also receives the partner's list in this format, so two optional extensions carry a
+/// foreign list: root attributes <c>issuingCountry</c> (default KR) and <c>programme</c> (default KR-AEO), and
+/// <c>NationalId scheme="…"</c> elements for ids that are not Korean business numbers (e.g. a Taiwan BAN).
 /// </remarks>
 public sealed class KoreaAeoListAdapter : IDocumentAdapter
 {
@@ -52,9 +55,21 @@ public sealed class KoreaAeoListAdapter : IDocumentAdapter
     /// <exception cref="ArgumentException">The document is not a Korean status list, or holds something this format cannot express.</exception>
     public byte[] FromCanonical(CanonicalDocument document)
     {
-        AeoStatusList list = AeoFormat.ListOf(document, AdapterId, Korea, Programme);
+        if (document is not AeoStatusList list)
+        {
+            throw new ArgumentException($"{AdapterId} renders {AeoStatusList.TypeName}, not {document?.DocumentType}.", nameof(document));
+        }
+
+        var programme = list.Records.Select(r => r.Programme).Distinct(StringComparer.Ordinal).ToList() switch
+        {
+            [] => DefaultProgramme(list.IssuingCountry),
+            [var one] => one,
+            _ => throw new ArgumentException($"{AdapterId} carries one programme per list.", nameof(document)),
+        };
         return Write(new XElement(s_root,
             new XAttribute("xmlns", s_ns.NamespaceName),
+            list.IssuingCountry == Korea ? null : new XAttribute("issuingCountry", list.IssuingCountry),
+            programme == DefaultProgramme(list.IssuingCountry) ? null : new XAttribute("programme", programme),
             new XAttribute("listKind", ReverseCode(s_listKinds, list.Kind, AdapterId, "list kind")),
             new XAttribute("listId", list.ListId),
             new XAttribute("baseDate", FormatDate(list.AsOf)),
@@ -64,34 +79,40 @@ public sealed class KoreaAeoListAdapter : IDocumentAdapter
     private static AeoStatusList ReadList(XElement root)
     {
         AllowOnly(root, "Company");
+        var country = root.Attribute("issuingCountry")?.Value ?? Korea;
+        var programme = root.Attribute("programme")?.Value ?? DefaultProgramme(country);
         return new AeoStatusList
         {
-            IssuingCountry = Korea,
+            IssuingCountry = country,
             ListId = Attribute(root, "listId"),
             Kind = MapCode(s_listKinds, Attribute(root, "listKind"), root, "listKind"),
             AsOf = ParseDate(Attribute(root, "baseDate"), DateFormat, root, "baseDate"),
-            Records = [.. root.Elements(s_ns + "Company").Select(ReadCompany)],
+            Records = [.. root.Elements(s_ns + "Company").Select(company => ReadCompany(company, programme))],
         };
     }
 
-    private static AeoRecord ReadCompany(XElement company)
+    private static AeoRecord ReadCompany(XElement company, string programme)
     {
         AllowOnly(company,
-            "AeoCode", "BizRegNo", "CompanyNameKor", "CompanyNameEng", "Address", "Grade", "StatusCode", "CertDate",
+            "AeoCode", "BizRegNo", "NationalId", "CompanyNameKor", "CompanyNameEng", "Address", "Grade", "StatusCode", "CertDate",
             "ExpiryDate", "StatusDate");
         XElement? expiry = OptionalElement(company, "ExpiryDate");
         string? expiryText = OptionalText(company, "ExpiryDate");
         return new AeoRecord
         {
             AeoId = Text(company, "AeoCode"),
-            Programme = Programme,
+            Programme = programme,
             Tier = OptionalText(company, "Grade"),
             Status = AeoFormat.MapStatus(s_statuses, Text(company, "StatusCode")),
             LegalName = Text(company, "CompanyNameKor"),
             LegalNameLatin = OptionalText(company, "CompanyNameEng"),
             Address = Text(company, "Address"),
             // Dashes are presentation only; the digits are judged by the party.kr-brn rule, not here.
-            NationalIds = [new PartyIdentifier { Scheme = PartyIdRules.KoreanBrnScheme, Value = Text(company, "BizRegNo").Replace("-", "", StringComparison.Ordinal) }],
+            NationalIds =
+            [
+                .. OptionalText(company, "BizRegNo") is { } brn ? [new PartyIdentifier { Scheme = PartyIdRules.KoreanBrnScheme, Value = brn.Replace("-", "", StringComparison.Ordinal) }] : Array.Empty<PartyIdentifier>(),
+                .. company.Elements(s_ns + "NationalId").Select(id => new PartyIdentifier { Scheme = Attribute(id, "scheme"), Value = Text(id) }),
+            ],
             ValidFrom = Date(Element(company, "CertDate"), "Certification date"),
             ValidTo = expiryText is null ? null : ParseDate(expiryText, DateFormat, expiry!, "Expiry date"),
             StatusDate = Date(Element(company, "StatusDate"), "Status date"),
@@ -100,10 +121,17 @@ public sealed class KoreaAeoListAdapter : IDocumentAdapter
 
     private static XElement WriteCompany(AeoRecord record)
     {
-        string brn = AeoFormat.NationalId(record, PartyIdRules.KoreanBrnScheme, required: true, AdapterId)!;
+        if (record.NationalIds.Count == 0)
+        {
+            throw new ArgumentException($"{AdapterId} requires a national id (AEO {record.AeoId}).", nameof(record));
+        }
+
         return new XElement(s_ns + "Company",
             new XElement(s_ns + "AeoCode", record.AeoId),
-            new XElement(s_ns + "BizRegNo", brn.Length == 10 && brn.All(char.IsAsciiDigit) ? $"{brn[..3]}-{brn[3..5]}-{brn[5..]}" : brn),
+            record.NationalIds.Where(id => id.Scheme == PartyIdRules.KoreanBrnScheme).Take(1).Select(id => id.Value)
+                .Select(brn => new XElement(s_ns + "BizRegNo", brn.Length == 10 && brn.All(char.IsAsciiDigit) ? $"{brn[..3]}-{brn[3..5]}-{brn[5..]}" : brn)),
+            record.NationalIds.Where(id => id.Scheme != PartyIdRules.KoreanBrnScheme)
+                .Select(id => new XElement(s_ns + "NationalId", new XAttribute("scheme", id.Scheme), id.Value)),
             new XElement(s_ns + "CompanyNameKor", record.LegalName),
             record.LegalNameLatin is null ? null : new XElement(s_ns + "CompanyNameEng", record.LegalNameLatin),
             new XElement(s_ns + "Address", record.Address),
@@ -113,6 +141,8 @@ public sealed class KoreaAeoListAdapter : IDocumentAdapter
             record.ValidTo is { } validTo ? new XElement(s_ns + "ExpiryDate", FormatDate(validTo)) : null,
             new XElement(s_ns + "StatusDate", FormatDate(record.StatusDate)));
     }
+
+    private static string DefaultProgramme(string country) => country == Korea ? Programme : $"{country}-AEO";
 
     private static DateOnly Date(XElement element, string what) => ParseDate(Text(element), DateFormat, element, what);
 

@@ -23,6 +23,7 @@ internal static class BackendApi
         api.MapGet("/outbox/{id:guid}", GetOutboxAsync);
         api.MapGet("/outbox", ListOutboxAsync);
         api.MapGet("/inbox", ListInboxAsync);
+        api.MapAeoApi();
         return routes;
     }
 

@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using Microsoft.Extensions.Logging;
 using N2N.Adapters;
+using N2N.Adapters.Canonical;
 using N2N.Node.Configuration;
 using N2N.Node.Log;
 using N2N.Trust;
@@ -9,7 +10,7 @@ using N2N.Trust.Keys;
 namespace N2N.Node.Exchange;
 
 /// <summary>The answer to an inbound message: a signed receipt, or a fault for what could not be authenticated.</summary>
-public sealed record InboundOutcome(byte[]? Receipt, string? FaultCode, string? FaultMessage)
+public sealed record InboundOutcome(byte[]? Reply, string? FaultCode, string? FaultMessage)
 {
     public static InboundOutcome Fault(string code, string message) => new(null, code, message);
 }
@@ -25,42 +26,21 @@ public sealed partial class ExchangePipeline(
     IExchangeStore store,
     NodeCredential credential,
     TimeProvider time,
+    IEnumerable<IInboundHandler> handlers,
+    IEnumerable<IQueryHandler> queryHandlers,
     ILogger<ExchangePipeline> logger)
 {
     /// <param name="partnerPath">The partner the transport says sent this (SOAP: the URL path; gRPC: the claimed sender), or null if unreadable.</param>
     public async Task<InboundOutcome> ProcessAsync(IMessageBinding binding, string? partnerPath, byte[] raw, bool truncated, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
-        if (partnerPath is null)
+        var (authenticatedPartner, verifiedMessage, refusal) = await AuthenticateAsync(binding, partnerPath, raw, truncated, now, cancellationToken);
+        if (refusal is not null)
         {
-            return await RefuseAsync(binding, "-", raw, ReasonCodes.Malformed, "the sender cannot be read from the envelope", now, cancellationToken);
+            return refusal;
         }
 
-        var partner = partners.Find(partnerPath);
-        if (partner is null)
-        {
-            return await RefuseAsync(binding, partnerPath, raw, ReasonCodes.UnknownPartner, $"no partner '{partnerPath}' is configured on node {config.NodeId}", now, cancellationToken);
-        }
-
-        if (truncated)
-        {
-            return await RefuseAsync(binding, partner.Country, raw, ReasonCodes.TooLarge, $"message exceeds the limit of {config.MaxMessageBytes} bytes", now, cancellationToken);
-        }
-
-        VerifiedMessage message;
-        try
-        {
-            message = binding.Verify(raw, partner.Trust, now);
-            if (!string.Equals(message.Header.To, config.NodeId, StringComparison.OrdinalIgnoreCase))
-            {
-                throw new TrustException(ReasonCodes.Malformed, $"message is addressed to {message.Header.To}, this node is {config.NodeId}");
-            }
-        }
-        catch (TrustException e)
-        {
-            return await RefuseAsync(binding, partner.Country, raw, e.ReasonCode, e.Message, now, cancellationToken);
-        }
-
+        var (partner, message) = (authenticatedPartner!, verifiedMessage!);
         var header = message.Header;
         var payloadDigest = SHA256.HashData(message.Payload);
         var earlier = await store.FindInboundAsync(partner.Country, header.MessageId, cancellationToken);
@@ -78,7 +58,7 @@ public sealed partial class ExchangePipeline(
             return await RefuseAsync(binding, partner.Country, raw, e.ReasonCode, e.Message, now, cancellationToken, header);
         }
 
-        var (verdict, error, adapterId, canonical) = Translate(partner, header, message.Payload);
+        var (verdict, error, adapterId, document, canonical) = Translate(partner, header, message.Payload);
         var entry = new LogEntryDraft
         {
             Time = now,
@@ -115,26 +95,139 @@ public sealed partial class ExchangePipeline(
         }
 
         LogInbound(logger, header.MessageId, partner.Country, header.DocumentType, verdict, error?.ReasonCode, commit.Position!.Index);
+        if (verdict == Verdict.Accepted)
+        {
+            await RunHandlersAsync(new AcceptedMessage(commit.Position.Index, partner.Country, header, document!, message.Signer, now), cancellationToken);
+        }
+
         return new InboundOutcome(commit.Record.Receipt, null, null);
     }
 
-    private (Verdict, AdapterError?, string?, byte[]?) Translate(Partner partner, ExchangeHeader header, byte[] payload)
+    /// <summary>
+    /// A partner's query (gRPC Query): authenticated and translated like any message, logged, answered by the handler
+    /// for its type, and the signed response logged too. Refusals are faults: the reply to a query is its answer.
+    /// </summary>
+    public async Task<InboundOutcome> AnswerQueryAsync(IMessageBinding binding, string? partnerPath, byte[] raw, bool truncated, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        var (authenticatedPartner, verifiedMessage, refusal) = await AuthenticateAsync(binding, partnerPath, raw, truncated, now, cancellationToken);
+        if (refusal is not null)
+        {
+            return refusal;
+        }
+
+        var (partner, message) = (authenticatedPartner!, verifiedMessage!);
+        var header = message.Header;
+        var handler = queryHandlers.FirstOrDefault(h => h.QueryType == header.DocumentType);
+        var (verdict, error, adapterId, document, canonical) = Translate(partner, header, message.Payload);
+        if (handler is null && error is null)
+        {
+            error = new AdapterError(ReasonCodes.NotAllowed, null, $"'{header.DocumentType}' is not a query this node answers");
+        }
+
+        if (error is not null)
+        {
+            return await RefuseAsync(binding, partner.Country, raw, error.ReasonCode, Detail(error), now, cancellationToken, header);
+        }
+
+        if (!partner.Profile.Documents.TryGetValue(handler!.ResponseType, out var responseRoute) || adapters.Find(responseRoute.Adapter, handler.ResponseType) is not { } responseAdapter)
+        {
+            return await RefuseAsync(binding, partner.Country, raw, ReasonCodes.NotAllowed, $"no agreed format for '{handler.ResponseType}' with {partner.Country}", now, cancellationToken, header);
+        }
+
+        var queryEntry = await store.AppendAsync(Entry(binding, partner.Country, Direction.In, header, raw, verdict, adapterId, canonical, now), cancellationToken);
+        var answer = await handler.AnswerAsync(partner.Country, document!, cancellationToken);
+        var responseHeader = new ExchangeHeader(Guid.NewGuid(), header.ConversationId, config.NodeId, partner.Country, handler.ResponseType, now);
+        var responseDocument = adapters.Render(responseAdapter, answer);
+        var response = binding.Sign(responseHeader, responseDocument, partner.Country, header.MessageUrn, credential, now);
+        await store.AppendAsync(Entry(binding, partner.Country, Direction.Out, responseHeader, response, Verdict.Accepted, responseAdapter.Id,
+            N2N.Adapters.Canonical.CanonicalJson.Serialize(answer), now) with { RelatedMessageId = header.MessageId.ToString("D") }, cancellationToken);
+        LogInbound(logger, header.MessageId, partner.Country, header.DocumentType, Verdict.Accepted, null, queryEntry.Index);
+        return new InboundOutcome(response, null, null);
+    }
+
+    private async Task<(Partner? Partner, VerifiedMessage? Message, InboundOutcome? Refusal)> AuthenticateAsync(
+        IMessageBinding binding, string? partnerPath, byte[] raw, bool truncated, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        if (partnerPath is null)
+        {
+            return (null, null, await RefuseAsync(binding, "-", raw, ReasonCodes.Malformed, "the sender cannot be read from the envelope", now, cancellationToken));
+        }
+
+        var partner = partners.Find(partnerPath);
+        if (partner is null)
+        {
+            return (null, null, await RefuseAsync(binding, partnerPath, raw, ReasonCodes.UnknownPartner, $"no partner '{partnerPath}' is configured on node {config.NodeId}", now, cancellationToken));
+        }
+
+        if (truncated)
+        {
+            return (null, null, await RefuseAsync(binding, partner.Country, raw, ReasonCodes.TooLarge, $"message exceeds the limit of {config.MaxMessageBytes} bytes", now, cancellationToken));
+        }
+
+        try
+        {
+            var message = binding.Verify(raw, partner.Trust, now);
+            if (!string.Equals(message.Header.To, config.NodeId, StringComparison.OrdinalIgnoreCase))
+            {
+                throw new TrustException(ReasonCodes.Malformed, $"message is addressed to {message.Header.To}, this node is {config.NodeId}");
+            }
+
+            return (partner, message, null);
+        }
+        catch (TrustException e)
+        {
+            return (null, null, await RefuseAsync(binding, partner.Country, raw, e.ReasonCode, e.Message, now, cancellationToken));
+        }
+    }
+
+    private async Task RunHandlersAsync(AcceptedMessage message, CancellationToken cancellationToken)
+    {
+        foreach (var handler in handlers)
+        {
+            try
+            {
+                await handler.HandleAsync(message, cancellationToken);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                // The entry is committed and the receipt stands; derived state is rebuilt from the log.
+                LogHandlerFailed(logger, e, handler.GetType().Name, message.LogIndex);
+            }
+        }
+    }
+
+    private static LogEntryDraft Entry(IMessageBinding binding, string partner, Direction direction, ExchangeHeader header, byte[] raw, Verdict verdict, string? adapterId, byte[]? canonical, DateTimeOffset now) => new()
+    {
+        Time = now,
+        Direction = direction,
+        Partner = partner,
+        MessageId = header.MessageId.ToString("D"),
+        DocumentType = header.DocumentType,
+        Transport = binding.Name,
+        Raw = raw,
+        Verdict = verdict,
+        AdapterId = adapterId,
+        CanonicalJson = canonical,
+    };
+
+    private (Verdict, AdapterError?, string?, CanonicalDocument?, byte[]?) Translate(Partner partner, ExchangeHeader header, byte[] payload)
     {
         if (!partner.Profile.Documents.TryGetValue(header.DocumentType, out var route))
         {
-            return (Verdict.Rejected, new AdapterError(ReasonCodes.NotAllowed, null, $"document type '{header.DocumentType}' is not allowed for partner {partner.Country}"), null, null);
+            return (Verdict.Rejected, new AdapterError(ReasonCodes.NotAllowed, null, $"document type '{header.DocumentType}' is not allowed for partner {partner.Country}"), null, null, null);
         }
 
         var adapter = adapters.Find(route.Adapter, header.DocumentType);
         if (adapter is null)
         {
-            return (Verdict.Rejected, new AdapterError(ReasonCodes.NotAllowed, null, $"adapter '{route.Adapter}' for '{header.DocumentType}' is not installed on node {config.NodeId}"), route.Adapter, null);
+            return (Verdict.Rejected, new AdapterError(ReasonCodes.NotAllowed, null, $"adapter '{route.Adapter}' for '{header.DocumentType}' is not installed on node {config.NodeId}"), route.Adapter, null, null);
         }
 
         var translation = adapters.Translate(adapter, payload);
         return translation.IsSuccess
-            ? (Verdict.Accepted, null, adapter.Id, translation.CanonicalJson)
-            : (Verdict.Rejected, translation.Error, adapter.Id, null);
+            ? (Verdict.Accepted, null, adapter.Id, translation.Document, translation.CanonicalJson)
+            : (Verdict.Rejected, translation.Error, adapter.Id, null, null);
     }
 
     private async Task<InboundOutcome> AnswerDuplicateAsync(IMessageBinding binding, string partner, byte[] raw, ExchangeHeader header, InboundRecord earlier, byte[] payloadDigest, DateTimeOffset now, CancellationToken cancellationToken)
@@ -189,6 +282,9 @@ public sealed partial class ExchangePipeline(
 
     [LoggerMessage(EventId = 101, Level = LogLevel.Information, Message = "Duplicate {MessageId} from {Partner}: original receipt returned (log index {Index})")]
     private static partial void LogDuplicate(ILogger logger, Guid messageId, string partner, long index);
+
+    [LoggerMessage(EventId = 103, Level = LogLevel.Error, Message = "Handler {Handler} failed on log index {Index}; run 'n2n aeo rebuild' to re-derive its state")]
+    private static partial void LogHandlerFailed(ILogger logger, Exception exception, string handler, long index);
 
     [LoggerMessage(EventId = 102, Level = LogLevel.Warning, Message = "Refused message from {Partner}: {ReasonCode} {Reason} (log index {Index})")]
     private static partial void LogRefused(ILogger logger, string partner, string reasonCode, string reason, long index);

@@ -9,6 +9,7 @@ using N2N.Node.Configuration;
 using N2N.Node.Delivery;
 using N2N.Node.Exchange;
 using N2N.Node.Log;
+using N2N.Node.Registry;
 using N2N.Node.Transport.Grpc;
 using N2N.Node.Transport.Soap;
 using N2N.Trust.Keys;
@@ -58,6 +59,13 @@ public static class NodeHost
         services.AddSingleton(new XmlLimits(MaxBytes: config.MaxMessageBytes));
         services.AddSingleton<SoapBinding>();
         services.AddSingleton<GrpcBinding>();
+        services.AddSingleton<IMessageBinding>(sp => sp.GetRequiredService<SoapBinding>());
+        services.AddSingleton<IMessageBinding>(sp => sp.GetRequiredService<GrpcBinding>());
+        services.AddSingleton<IAeoRegistry>(new SqliteAeoRegistry(folder.Database));
+        services.AddSingleton<AeoRegistryUpdater>();
+        services.AddSingleton<IInboundHandler>(sp => sp.GetRequiredService<AeoRegistryUpdater>());
+        services.AddSingleton<IQueryHandler, AeoQueryHandler>();
+        services.AddSingleton<AeoLiveQuery>();
         services.AddSingleton<IPartnerChannel, SoapChannel>();
         services.AddSingleton<IPartnerChannel, GrpcChannelPool>();
         services.AddHttpClient(SoapChannel.HttpClientName);
@@ -75,6 +83,9 @@ public static class NodeHost
 
         var app = builder.Build();
         await app.Services.GetRequiredService<IExchangeStore>().InitializeAsync(cancellationToken);
+        await app.Services.GetRequiredService<IAeoRegistry>().InitializeAsync(cancellationToken);
+        // A crash between a log commit and the registry update leaves lists unapplied: apply them now, in log order.
+        await app.Services.GetRequiredService<AeoRegistryUpdater>().CatchUpAsync(cancellationToken);
         app.MapSoapExchange();
         app.MapGrpcService<ExchangeService>();
         app.MapBackendApi();

@@ -18,13 +18,19 @@ internal sealed class ExchangeService(ExchangePipeline pipeline, GrpcBinding bin
         // The partner is the claimed sender; the pipeline then holds the signature to that partner's pins.
         var sender = binding.ReadClaims(raw).From;
         var outcome = await pipeline.ProcessAsync(binding, sender, raw, raw.Length > config.MaxMessageBytes, context.CancellationToken);
-        return outcome.Receipt is not null
-            ? new V1.Envelope { CoseSign1 = ByteString.CopyFrom(outcome.Receipt) }
+        return outcome.Reply is not null
+            ? new V1.Envelope { CoseSign1 = ByteString.CopyFrom(outcome.Reply) }
             : throw Fault(outcome.FaultCode!, outcome.FaultMessage!);
     }
 
-    public override Task<V1.Envelope> Query(V1.Envelope request, ServerCallContext context) =>
-        throw Fault(ReasonCodes.NotAllowed, "this node answers no queries yet");
+    public override async Task<V1.Envelope> Query(V1.Envelope request, ServerCallContext context)
+    {
+        var raw = request.CoseSign1.ToByteArray();
+        var outcome = await pipeline.AnswerQueryAsync(binding, binding.ReadClaims(raw).From, raw, raw.Length > config.MaxMessageBytes, context.CancellationToken);
+        return outcome.Reply is not null
+            ? new V1.Envelope { CoseSign1 = ByteString.CopyFrom(outcome.Reply) }
+            : throw Fault(outcome.FaultCode!, outcome.FaultMessage!);
+    }
 
     internal static RpcException Fault(string reasonCode, string message) =>
         new(new Status(StatusFor(reasonCode), $"{reasonCode}: {message}"), new Metadata { { ReasonTrailer, reasonCode } });

@@ -20,10 +20,10 @@ internal static class SoapEndpoint
         var outcome = await pipeline.ProcessAsync(binding, partner, body, truncated, cancellationToken);
         context.Response.ContentType = ContentType;
         byte[] reply;
-        if (outcome.Receipt is not null)
+        if (outcome.Reply is not null)
         {
             context.Response.StatusCode = StatusCodes.Status200OK;
-            reply = outcome.Receipt;
+            reply = outcome.Reply;
         }
         else
         {
