@@ -33,6 +33,7 @@ public sealed class TestNode : IAsyncDisposable
     public NodeConfig Config { get; }
     public HttpClient Api { get; }
     public IExchangeStore Store => _app!.Services.GetRequiredService<IExchangeStore>();
+    public IServiceProvider Services => _app!.Services;
 
     /// <summary>Runs <c>init</c> in a fresh temp folder with free loopback ports (the node is not started).</summary>
     public static TestNode Create(string nodeId, KeyKind keyKind = KeyKind.EcdsaP256)

@@ -47,6 +47,8 @@ public static class CliApp
         root.Subcommands.Add(PartnerCommands.Create());
         root.Subcommands.Add(SendCommand.Create());
         root.Subcommands.Add(LogCommands.Create());
+        root.Subcommands.Add(AeoCommands.Create());
+        root.Subcommands.Add(Demo.DemoCommand.Create());
         root.Action = serve.Action;
 
         var parse = root.Parse(args);

@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 using N2N.Node.Api;
@@ -15,8 +14,8 @@ internal static class SendCommand
         var type = new Option<string>("--type") { Description = "Document type, e.g. ecfa.co", Required = true };
         var file = new Option<string>("--file") { Description = "The document: canonical JSON or any registered format", Required = true };
         var format = new Option<string?>("--format") { Description = "Adapter id of the file's format (default: detected)" };
-        var wait = new Option<bool>("--wait") { Description = "Wait for the partner's signed receipt" };
-        var timeout = new Option<int>("--timeout") { Description = "Seconds to wait with --wait", DefaultValueFactory = _ => 120 };
+        var wait = WaitOption();
+        var timeout = TimeoutOption();
         var command = new Command("send", "Queue a document for a partner; prints the message id (and, with --wait, the receipt)") { to, type, file, format, wait, timeout };
         command.SetHandler(async (parse, context, cancellationToken) =>
         {
@@ -26,78 +25,49 @@ internal static class SendCommand
                 throw new Configuration.ConfigurationException($"file not found: {path}");
             }
 
-            var config = context.Folder.LoadConfig();
-            using var http = new HttpClient { BaseAddress = new Uri(config.SoapUrl + "/"), Timeout = TimeSpan.FromSeconds(30) };
-            http.DefaultRequestHeaders.Add(BackendApi.ApiKeyHeader, config.ApiKey);
+            using var api = new NodeApiClient(context.Folder);
             var request = new OutboxRequest(parse.GetValue(to), parse.GetValue(type), Encoding.UTF8.GetString(await File.ReadAllBytesAsync(path, cancellationToken)), parse.GetValue(format), null);
-
-            HttpResponseMessage response;
-            try
-            {
-                response = await http.PostAsJsonAsync("api/outbox", request, cancellationToken);
-            }
-            catch (HttpRequestException e)
-            {
-                throw new CheckFailedException($"node {config.NodeId} is not reachable at {config.SoapUrl} (is 'n2n serve --data {context.Folder.Root}' running?): {e.Message}");
-            }
-
-            using var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync(cancellationToken));
-            if (!response.IsSuccessStatusCode)
-            {
-                var root = body.RootElement;
-                var code = root.TryGetProperty("reasonCode", out var c) ? c.GetString() : ((int)response.StatusCode).ToString(System.Globalization.CultureInfo.InvariantCulture);
-                var rule = root.TryGetProperty("ruleId", out var r) && r.ValueKind == JsonValueKind.String ? " " + r.GetString() : "";
-                var message = root.TryGetProperty("message", out var m) ? m.GetString() : root.ToString();
-                if (context.Json)
-                {
-                    context.Out.WriteLine(root.ToString());
-                }
-
-                return await Fail(context, $"refused: {code}{rule}: {message}", code == "USAGE" ? ExitCodes.Usage : ExitCodes.CheckFailed);
-            }
-
-            var messageId = body.RootElement.GetProperty("messageId").GetGuid();
-            if (!parse.GetValue(wait))
-            {
-                if (context.Json)
-                {
-                    context.Out.WriteLine(body.RootElement.ToString());
-                }
-                else
-                {
-                    context.Out.WriteLine(messageId);
-                }
-
-                return ExitCodes.Ok;
-            }
-
-            var deadline = DateTime.UtcNow.AddSeconds(parse.GetValue(timeout));
-            while (true)
-            {
-                var status = await http.GetFromJsonAsync<JsonElement>($"api/outbox/{messageId}", cancellationToken);
-                var state = status.GetProperty("state").GetString();
-                if (state is "delivered" or "rejected" or "dead" || DateTime.UtcNow > deadline)
-                {
-                    return Report(context, messageId, state!, status);
-                }
-
-                // Polling the node's own API: the CLI is a separate process with no other way to be told.
-                await Task.Delay(200, cancellationToken);
-            }
+            var (status, body) = await api.PostJsonAsync("api/outbox", request, cancellationToken);
+            return await ReportQueuedAsync(context, api, status, body, parse.GetValue(wait), parse.GetValue(timeout), cancellationToken);
         });
         return command;
     }
 
-    private static int Report(CliContext context, Guid messageId, string state, JsonElement status)
+    internal static Option<bool> WaitOption() => new("--wait") { Description = "Wait for the partner's signed receipt" };
+
+    internal static Option<int> TimeoutOption() => new("--timeout") { Description = "Seconds to wait with --wait", DefaultValueFactory = _ => 120 };
+
+    /// <summary>Prints what the node said about a queued message, optionally waiting for its receipt; returns the exit code.</summary>
+    internal static async Task<int> ReportQueuedAsync(CliContext context, NodeApiClient api, int status, JsonElement body, bool wait, int timeoutSeconds, CancellationToken cancellationToken)
     {
+        if (status is < 200 or >= 300)
+        {
+            if (context.Json)
+            {
+                context.Out.WriteLine(body.ToString());
+            }
+
+            await context.Error.WriteLineAsync("n2n: refused: " + NodeApiClient.Reason(status, body));
+            return body.ValueKind == JsonValueKind.Object && body.TryGetProperty("reasonCode", out var c) && c.GetString() == "USAGE" ? ExitCodes.Usage : ExitCodes.CheckFailed;
+        }
+
+        var messageId = body.GetProperty("messageId").GetGuid();
+        if (!wait)
+        {
+            context.Out.WriteLine(context.Json ? body.ToString() : messageId.ToString());
+            return ExitCodes.Ok;
+        }
+
+        var final = await api.WaitForFinalStateAsync(messageId, TimeSpan.FromSeconds(timeoutSeconds), cancellationToken);
+        var state = final.GetProperty("state").GetString()!;
         if (context.Json)
         {
-            context.Out.WriteLine(status.ToString());
+            context.Out.WriteLine(final.ToString());
         }
         else
         {
             context.Out.WriteLine($"message {messageId}");
-            if (status.TryGetProperty("receipt", out var receipt) && receipt.ValueKind == JsonValueKind.Object)
+            if (final.TryGetProperty("receipt", out var receipt) && receipt.ValueKind == JsonValueKind.Object)
             {
                 var reason = receipt.GetProperty("reasonCode").ValueKind == JsonValueKind.String
                     ? $" {receipt.GetProperty("reasonCode").GetString()} {receipt.GetProperty("ruleId")} {receipt.GetProperty("detail")}"
@@ -107,16 +77,10 @@ internal static class SendCommand
             }
             else
             {
-                context.Out.WriteLine($"{state}: {status.GetProperty("lastError")}");
+                context.Out.WriteLine($"{state}: {final.GetProperty("lastError")}");
             }
         }
 
         return state == "delivered" ? ExitCodes.Ok : ExitCodes.CheckFailed;
-    }
-
-    private static async Task<int> Fail(CliContext context, string message, int code)
-    {
-        await context.Error.WriteLineAsync("n2n: " + message);
-        return code;
     }
 }

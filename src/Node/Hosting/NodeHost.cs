@@ -41,7 +41,7 @@ public static class NodeHost
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ContentRootPath = folder.Root, Args = [] });
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
-            Listen(kestrel, config.SoapUrl, HttpProtocols.Http1AndHttp2);
+            Listen(kestrel, config.SoapUrl, HttpProtocols.Http1);
             // Cleartext HTTP/2 cannot be negotiated, so the gRPC endpoint speaks HTTP/2 only (prior knowledge).
             Listen(kestrel, config.GrpcUrl, HttpProtocols.Http2);
         });
