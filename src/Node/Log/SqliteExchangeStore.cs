@@ -4,6 +4,8 @@ using Microsoft.Data.Sqlite;
 using N2N.Node.Delivery;
 using N2N.Node.Exchange;
 
+using static N2N.Node.Log.SqliteCommands;
+
 namespace N2N.Node.Log;
 
 /// <summary>The embedded store: one SQLite file in WAL mode with synchronous=FULL, so a commit survives a crash.</summary>
@@ -359,31 +361,6 @@ internal sealed class SqliteExchangeStore(string path, TreeHeadSigner treeHeads)
         // FULL: the WAL is fsynced at every commit, so an entry is on disk before its receipt leaves.
         await ExecuteAsync(connection, null, "PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;", cancellationToken);
         return connection;
-    }
-
-    private static async Task ExecuteAsync(SqliteConnection connection, SqliteTransaction? transaction, string sql, CancellationToken cancellationToken, params (string Name, object? Value)[] parameters)
-    {
-        await using var command = Command(connection, transaction, sql, parameters);
-        await command.ExecuteNonQueryAsync(cancellationToken);
-    }
-
-    private static async Task<object?> ScalarAsync(SqliteConnection connection, SqliteTransaction? transaction, string sql, CancellationToken cancellationToken, params (string Name, object? Value)[] parameters)
-    {
-        await using var command = Command(connection, transaction, sql, parameters);
-        return await command.ExecuteScalarAsync(cancellationToken);
-    }
-
-    private static SqliteCommand Command(SqliteConnection connection, SqliteTransaction? transaction, string sql, (string Name, object? Value)[] parameters)
-    {
-        var command = connection.CreateCommand();
-        command.Transaction = transaction;
-        command.CommandText = sql;
-        foreach (var (name, value) in parameters)
-        {
-            command.Parameters.AddWithValue(name, value ?? DBNull.Value);
-        }
-
-        return command;
     }
 
     private static string? NullableString(DbDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : reader.GetString(ordinal);

@@ -4,6 +4,8 @@ using System.Text.Json;
 using Microsoft.Data.Sqlite;
 using N2N.Adapters.Canonical;
 
+using static N2N.Node.Log.SqliteCommands;
+
 namespace N2N.Node.Registry;
 
 /// <summary>
@@ -81,7 +83,7 @@ internal sealed class SqliteAeoRegistry(string path) : IAeoRegistry
         var aeoId = id;
         if (id.Contains(':', StringComparison.Ordinal))
         {
-            aeoId = await ScalarAsync(connection, "SELECT aeo_id FROM aeo_national_ids WHERE country = $c AND national_id = $n LIMIT 1", cancellationToken,
+            aeoId = await ScalarAsync(connection, null, "SELECT aeo_id FROM aeo_national_ids WHERE country = $c AND national_id = $n LIMIT 1", cancellationToken,
                 ("$c", country), ("$n", id)) as string ?? id;
         }
 
@@ -142,7 +144,7 @@ internal sealed class SqliteAeoRegistry(string path) : IAeoRegistry
     public async Task<long> LastAppliedLogIndexAsync(CancellationToken cancellationToken)
     {
         await using var connection = await OpenAsync(cancellationToken);
-        return Convert.ToInt64(await ScalarAsync(connection, "SELECT COALESCE(MAX(log_index), -1) FROM aeo_lists", cancellationToken));
+        return Convert.ToInt64(await ScalarAsync(connection, null, "SELECT COALESCE(MAX(log_index), -1) FROM aeo_lists", cancellationToken));
     }
 
     public async Task ClearPartnerStateAsync(CancellationToken cancellationToken)
@@ -213,30 +215,5 @@ internal sealed class SqliteAeoRegistry(string path) : IAeoRegistry
         var connection = new SqliteConnection(_connectionString);
         await connection.OpenAsync(cancellationToken);
         return connection;
-    }
-
-    private static async Task ExecuteAsync(SqliteConnection connection, SqliteTransaction? transaction, string sql, CancellationToken cancellationToken, params (string Name, object? Value)[] parameters)
-    {
-        await using var command = connection.CreateCommand();
-        command.Transaction = transaction;
-        command.CommandText = sql;
-        foreach (var (name, value) in parameters)
-        {
-            command.Parameters.AddWithValue(name, value ?? DBNull.Value);
-        }
-
-        await command.ExecuteNonQueryAsync(cancellationToken);
-    }
-
-    private static async Task<object?> ScalarAsync(SqliteConnection connection, string sql, CancellationToken cancellationToken, params (string Name, object? Value)[] parameters)
-    {
-        await using var command = connection.CreateCommand();
-        command.CommandText = sql;
-        foreach (var (name, value) in parameters)
-        {
-            command.Parameters.AddWithValue(name, value ?? DBNull.Value);
-        }
-
-        return await command.ExecuteScalarAsync(cancellationToken);
     }
 }
