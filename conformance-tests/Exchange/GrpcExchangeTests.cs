@@ -23,6 +23,7 @@ public sealed class GrpcExchangeTests
 {
     private static TestNode s_tw = null!;
     private static TestNode s_cn = null!;
+    private static TestNode s_kr = null!; // never started: CN pins its certificate only
     private static NodeCredential s_twKey = null!;
 
     [ClassInitialize]
@@ -30,8 +31,10 @@ public sealed class GrpcExchangeTests
     {
         s_tw = TestNode.Create("TW");
         s_cn = TestNode.Create("CN");
+        s_kr = TestNode.Create("KR");
         s_tw.AddPartner(s_cn, TransportKind.Grpc);
         s_cn.AddPartner(s_tw, TransportKind.Grpc);
+        s_cn.AddPartner(s_kr, TransportKind.Grpc, new Dictionary<string, DocumentRoute> { ["ecfa.co"] = new() { Adapter = "cn.customs.ecfa-co/1" } });
         await s_tw.StartAsync();
         await s_cn.StartAsync();
         s_twKey = s_tw.LoadCredential();
@@ -42,6 +45,7 @@ public sealed class GrpcExchangeTests
     {
         await s_tw.DisposeAsync();
         await s_cn.DisposeAsync();
+        await s_kr.DisposeAsync();
         s_twKey.Dispose();
     }
 
@@ -98,10 +102,16 @@ public sealed class GrpcExchangeTests
     }
 
     [TestMethod]
-    public async Task Submit_FromNotMatchingSigner_UntrustedCertOrUnknownPartner()
+    public async Task Submit_FromAConfiguredPartnerButSignedByAnother_UntrustedCert()
     {
-        // TW's key, claiming to be KR (not a partner of CN): refused before any KR trust could be looked at.
-        await AssertRefusedAsync(CoseWire.Sign(s_twKey, CoseWire.Headers(s_twKey, "KR", "CN", "ecfa.co"), CnCo()), ReasonCodes.UnknownPartner);
+        // TW's (genuine, pinned-for-TW) key claiming to be KR: KR's pins do not include it.
+        await AssertRefusedAsync(CoseWire.Sign(s_twKey, CoseWire.Headers(s_twKey, "KR", "CN", "ecfa.co"), CnCo()), ReasonCodes.UntrustedCert);
+    }
+
+    [TestMethod]
+    public async Task Submit_FromANodeThatIsNoPartner_UnknownPartner()
+    {
+        await AssertRefusedAsync(CoseWire.Sign(s_twKey, CoseWire.Headers(s_twKey, "SG", "CN", "ecfa.co"), CnCo()), ReasonCodes.UnknownPartner);
     }
 
     [TestMethod]

@@ -58,9 +58,9 @@ public sealed class TestNode : IAsyncDisposable
     public void AddPartner(TestNode partner) => PartnerDirectory.Import(Folder, Config, partner.Folder.ProfileFile);
 
     /// <summary>Imports the partner's profile with the transport forced (what a bilateral agreement could say).</summary>
-    public void AddPartner(TestNode partner, TransportKind transport)
+    public void AddPartner(TestNode partner, TransportKind transport, IReadOnlyDictionary<string, DocumentRoute>? documents = null)
     {
-        var profile = JsonSerializer.Deserialize<NodeProfile>(File.ReadAllText(partner.Folder.ProfileFile), NodeConfig.Json)! with { Transport = transport };
+        var profile = JsonSerializer.Deserialize<NodeProfile>(File.ReadAllText(partner.Folder.ProfileFile), NodeConfig.Json)! with { Transport = transport, Documents = documents };
         var file = Path.Combine(Folder.Root, $"import-{partner.NodeId}.json");
         File.WriteAllText(file, JsonSerializer.Serialize(profile, NodeConfig.Json));
         PartnerDirectory.Import(Folder, Config, file);
