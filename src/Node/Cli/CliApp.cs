@@ -48,6 +48,7 @@ public static class CliApp
         root.Subcommands.Add(SendCommand.Create());
         root.Subcommands.Add(LogCommands.Create());
         root.Subcommands.Add(AeoCommands.Create());
+        root.Subcommands.Add(AuditCommands.Create());
         root.Subcommands.Add(Demo.DemoCommand.Create());
         root.Action = serve.Action;
 

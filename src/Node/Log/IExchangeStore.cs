@@ -38,6 +38,18 @@ public interface IExchangeStore
 
     Task<SignedTreeHead?> LatestTreeHeadAsync(CancellationToken cancellationToken);
 
+    /// <summary>Every entry in index order, streamed (audits and replays read logs of millions of entries).</summary>
+    IAsyncEnumerable<LogEntry> ReadAllAsync(CancellationToken cancellationToken);
+
+    /// <summary>Every signed tree head, by size.</summary>
+    Task<IReadOnlyList<SignedTreeHead>> TreeHeadsAsync(CancellationToken cancellationToken);
+
+    /// <summary>RFC 9162 inclusion proof of a leaf in the tree of a given size, from stored interior hashes.</summary>
+    Task<IReadOnlyList<byte[]>> InclusionProofAsync(long leafIndex, long treeSize, CancellationToken cancellationToken);
+
+    /// <summary>RFC 9162 consistency proof between two tree sizes, from stored interior hashes.</summary>
+    Task<IReadOnlyList<byte[]>> ConsistencyProofAsync(long oldSize, long newSize, CancellationToken cancellationToken);
+
     Task AddOutboxAsync(OutboxMessage message, CancellationToken cancellationToken);
 
     Task<OutboxMessage?> GetOutboxAsync(Guid messageId, CancellationToken cancellationToken);

@@ -42,7 +42,8 @@ public sealed record LogEntryDraft
 }
 
 /// <summary>A stored log entry.</summary>
-public sealed record LogEntry(long Index, LogEntryDraft Draft, byte[] CanonicalHash, byte[] LeafHash)
+/// <param name="RawHash">SHA-256 of the raw bytes as stored at append time, so an audit can tell edited bytes from edited metadata.</param>
+public sealed record LogEntry(long Index, LogEntryDraft Draft, byte[] CanonicalHash, byte[] LeafHash, byte[] RawHash)
 {
     /// <summary>
     /// The bytes a leaf hashes (version 1): "n2n-log-entry/1", then big-endian int64 index and unix-ms time, then

@@ -24,7 +24,7 @@ internal sealed class SqliteExchangeStore(string path, TreeHeadSigner treeHeads)
     private MerkleFrontier _frontier = new();
 
     private const string EntryColumns =
-        "idx, time, direction, partner, message_id, related_id, document_type, transport, raw, verdict, reason_code, reason_detail, adapter_id, canonical_json, canonical_hash, leaf_hash";
+        "idx, time, direction, partner, message_id, related_id, document_type, transport, raw, verdict, reason_code, reason_detail, adapter_id, canonical_json, canonical_hash, leaf_hash, raw_hash";
 
     public async Task InitializeAsync(CancellationToken cancellationToken)
     {
@@ -36,7 +36,7 @@ internal sealed class SqliteExchangeStore(string path, TreeHeadSigner treeHeads)
               idx INTEGER PRIMARY KEY, time INTEGER NOT NULL, direction TEXT NOT NULL, partner TEXT NOT NULL,
               message_id TEXT, related_id TEXT, document_type TEXT, transport TEXT NOT NULL, raw BLOB NOT NULL,
               verdict TEXT NOT NULL, reason_code TEXT, reason_detail TEXT, adapter_id TEXT,
-              canonical_json BLOB, canonical_hash BLOB NOT NULL, leaf_hash BLOB NOT NULL);
+              canonical_json BLOB, canonical_hash BLOB NOT NULL, leaf_hash BLOB NOT NULL, raw_hash BLOB NOT NULL);
             CREATE INDEX IF NOT EXISTS ix_log_message ON log_entries(message_id);
             CREATE TABLE IF NOT EXISTS merkle_nodes (level INTEGER NOT NULL, idx INTEGER NOT NULL, hash BLOB NOT NULL, PRIMARY KEY (level, idx)) WITHOUT ROWID;
             CREATE TABLE IF NOT EXISTS tree_heads (tree_size INTEGER PRIMARY KEY, root BLOB NOT NULL, time INTEGER NOT NULL, signature BLOB NOT NULL);
@@ -78,6 +78,8 @@ internal sealed class SqliteExchangeStore(string path, TreeHeadSigner treeHeads)
             await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken);
             var frontier = _frontier.Clone();
             var position = await InsertEntryAsync(connection, transaction, frontier, entry, cancellationToken);
+            // Every commit signs its tree head: the node is held to each size it ever reached, receipt or not.
+            await InsertTreeHeadAsync(connection, transaction, position, entry.Time, cancellationToken);
             await transaction.CommitAsync(cancellationToken);
             _frontier = frontier;
             return position;
@@ -253,6 +255,67 @@ internal sealed class SqliteExchangeStore(string path, TreeHeadSigner treeHeads)
             cancellationToken, ("$m", Id(messageId)), ("$e", error), ("$dead", dead), ("$t", time.ToUnixTimeMilliseconds()));
     }
 
+    public async IAsyncEnumerable<LogEntry> ReadAllAsync([System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        const int page = 5000;
+        long from = 0;
+        while (true)
+        {
+            var entries = await ListAsync(new LogQuery(from, page), cancellationToken);
+            foreach (var entry in entries)
+            {
+                yield return entry;
+            }
+
+            if (entries.Count < page)
+            {
+                yield break;
+            }
+
+            from = entries[^1].Index + 1;
+        }
+    }
+
+    public async Task<IReadOnlyList<SignedTreeHead>> TreeHeadsAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT tree_size, root, time, signature FROM tree_heads ORDER BY tree_size";
+        var heads = new List<SignedTreeHead>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            heads.Add(new SignedTreeHead(reader.GetInt64(0), (byte[])reader[1], DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(2)), (byte[])reader[3]));
+        }
+
+        return heads;
+    }
+
+    public async Task<IReadOnlyList<byte[]>> InclusionProofAsync(long leafIndex, long treeSize, CancellationToken cancellationToken)
+    {
+        var nodes = await LoadNodesAsync(MerkleProofs.NodesForInclusion(leafIndex, treeSize), cancellationToken);
+        return MerkleProofs.Inclusion(leafIndex, treeSize, (level, index) => nodes[(level, index)]);
+    }
+
+    public async Task<IReadOnlyList<byte[]>> ConsistencyProofAsync(long oldSize, long newSize, CancellationToken cancellationToken)
+    {
+        var nodes = await LoadNodesAsync(MerkleProofs.NodesForConsistency(oldSize, newSize), cancellationToken);
+        return MerkleProofs.Consistency(oldSize, newSize, (level, index) => nodes[(level, index)]);
+    }
+
+    private async Task<Dictionary<(int, long), byte[]>> LoadNodesAsync(IReadOnlyCollection<(int Level, long Index)> positions, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        var nodes = new Dictionary<(int, long), byte[]>();
+        foreach (var (level, index) in positions)
+        {
+            nodes[(level, index)] = await ScalarAsync(connection, null, "SELECT hash FROM merkle_nodes WHERE level = $l AND idx = $i", cancellationToken, ("$l", level), ("$i", index)) as byte[]
+                ?? throw new InvalidDataException($"Merkle node ({level}, {index}) is missing from the log: run 'n2n audit verify'");
+        }
+
+        return nodes;
+    }
+
     public void Dispose() => _writeLock.Dispose();
 
     private async Task<LogPosition> InsertEntryAsync(SqliteConnection connection, SqliteTransaction transaction, MerkleFrontier frontier, LogEntryDraft entry, CancellationToken cancellationToken)
@@ -262,12 +325,13 @@ internal sealed class SqliteExchangeStore(string path, TreeHeadSigner treeHeads)
         var leaf = MerkleTree.LeafHash(LogEntry.Encode(index, entry, canonicalHash));
         await ExecuteAsync(connection, transaction, $"""
             INSERT INTO log_entries ({EntryColumns})
-            VALUES ($idx, $time, $dir, $partner, $mid, $rel, $type, $transport, $raw, $verdict, $reason, $detail, $adapter, $json, $chash, $leaf)
+            VALUES ($idx, $time, $dir, $partner, $mid, $rel, $type, $transport, $raw, $verdict, $reason, $detail, $adapter, $json, $chash, $leaf, $rawhash)
             """, cancellationToken,
             ("$idx", index), ("$time", entry.Time.ToUnixTimeMilliseconds()), ("$dir", entry.Direction.ToString()), ("$partner", entry.Partner),
             ("$mid", entry.MessageId?.ToLowerInvariant()), ("$rel", entry.RelatedMessageId?.ToLowerInvariant()), ("$type", entry.DocumentType),
             ("$transport", entry.Transport), ("$raw", entry.Raw), ("$verdict", entry.Verdict.ToString()), ("$reason", entry.ReasonCode),
-            ("$detail", entry.ReasonDetail), ("$adapter", entry.AdapterId), ("$json", entry.CanonicalJson), ("$chash", canonicalHash), ("$leaf", leaf));
+            ("$detail", entry.ReasonDetail), ("$adapter", entry.AdapterId), ("$json", entry.CanonicalJson), ("$chash", canonicalHash), ("$leaf", leaf),
+            ("$rawhash", System.Security.Cryptography.SHA256.HashData(entry.Raw)));
         foreach (var node in frontier.Append(leaf))
         {
             await ExecuteAsync(connection, transaction, "INSERT INTO merkle_nodes (level, idx, hash) VALUES ($l, $i, $h)", cancellationToken,
@@ -320,7 +384,7 @@ internal sealed class SqliteExchangeStore(string path, TreeHeadSigner treeHeads)
                 AdapterId = NullableString(reader, 12),
                 CanonicalJson = reader.IsDBNull(13) ? null : (byte[])reader[13],
             };
-            entries.Add(new LogEntry(reader.GetInt64(0), draft, (byte[])reader[14], (byte[])reader[15]));
+            entries.Add(new LogEntry(reader.GetInt64(0), draft, (byte[])reader[14], (byte[])reader[15], (byte[])reader[16]));
         }
 
         return entries;
