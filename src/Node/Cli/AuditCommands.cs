@@ -14,9 +14,8 @@ internal static class AuditCommands
         var verify = new Command("verify", "Recompute every leaf and tree head; name every edited, removed or reordered entry. Exit 0 clean, 1 findings.");
         verify.SetHandler(async (_, context, cancellationToken) =>
         {
-            var config = context.Folder.LoadConfig();
             var store = await LogCommands.OpenAsync(context.Folder, cancellationToken);
-            var report = await LogAuditor.VerifyAsync(store, context.Folder.OurCertificates(config), cancellationToken);
+            var report = await LogAuditor.VerifyAsync(store, context.Folder.OurCertificates(), cancellationToken);
             if (context.Json)
             {
                 context.WriteJson(new { clean = report.Clean, entries = report.Entries, treeHeads = report.TreeHeads, seconds = report.Elapsed.TotalSeconds, findings = report.Findings });

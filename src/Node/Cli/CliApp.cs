@@ -49,6 +49,8 @@ public static class CliApp
         root.Subcommands.Add(LogCommands.Create());
         root.Subcommands.Add(AeoCommands.Create());
         root.Subcommands.Add(AuditCommands.Create());
+        root.Subcommands.Add(ReplayCommand.Create());
+        root.Subcommands.Add(KeyCommands.Keys());
         root.Subcommands.Add(Demo.DemoCommand.Create());
         root.Action = serve.Action;
 
@@ -86,6 +88,12 @@ public static class CliApp
         {
             await stderr.WriteLineAsync("n2n: " + e.Message);
             return ExitCodes.Usage;
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // Whatever went wrong, the user gets one line, not a stack trace.
+            await stderr.WriteLineAsync($"n2n: {e.GetType().Name}: {e.Message}");
+            return ExitCodes.CheckFailed;
         }
     }
 

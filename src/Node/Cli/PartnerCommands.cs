@@ -89,6 +89,7 @@ internal static class PartnerCommands
         command.Subcommands.Add(list);
         command.Subcommands.Add(add);
         command.Subcommands.Add(show);
+        command.Subcommands.Add(KeyCommands.PartnerRotate());
         return command;
     }
 

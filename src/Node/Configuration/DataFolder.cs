@@ -51,32 +51,15 @@ public sealed class DataFolder(string root)
 
     public void SaveConfig(NodeConfig config) => WriteJson(ConfigFile, config);
 
-    /// <summary>Where retired signing certificates are kept: old tree heads and messages still verify against them.</summary>
-    public string RetiredKeysDirectory => Path.Combine(Root, "keys", "retired");
+    /// <summary>Our published profile (profile.json): endpoints and our certificate history with trust windows.</summary>
+    public NodeProfile LoadOwnProfile() =>
+        File.Exists(ProfileFile)
+            ? JsonSerializer.Deserialize<NodeProfile>(File.ReadAllText(ProfileFile), NodeConfig.Json) ?? throw new ConfigurationException($"{ProfileFile} is empty")
+            : throw new ConfigurationException($"{ProfileFile} not found: run 'n2n init' first");
 
-    /// <summary>Our current signing certificate and every retired one.</summary>
-    public IReadOnlyList<System.Security.Cryptography.X509Certificates.X509Certificate2> OurCertificates(NodeConfig config)
-    {
-        var files = new List<string>();
-        if (Directory.Exists(RetiredKeysDirectory))
-        {
-            files.AddRange(Directory.GetFiles(RetiredKeysDirectory, "*.crt.pem").Order(StringComparer.Ordinal));
-        }
-
-        var current = Resolve(config.CertificateFile);
-        var certificates = files.Select(f => N2N.Trust.Keys.KeyFiles.ReadCertificate(File.ReadAllText(f))).ToList();
-        if (current.EndsWith(".pem", StringComparison.OrdinalIgnoreCase))
-        {
-            certificates.Add(N2N.Trust.Keys.KeyFiles.ReadCertificate(File.ReadAllText(current)));
-        }
-        else
-        {
-            using var credential = N2N.Trust.Keys.KeyFiles.Load(current, null, config.KeyPassword);
-            certificates.Add(System.Security.Cryptography.X509Certificates.X509CertificateLoader.LoadCertificate(credential.Certificate.RawData));
-        }
-
-        return certificates;
-    }
+    /// <summary>Every certificate we have signed with (current and retired): old tree heads and messages still verify.</summary>
+    public IReadOnlyList<System.Security.Cryptography.X509Certificates.X509Certificate2> OurCertificates() =>
+        [.. LoadOwnProfile().Certificates.Select(c => N2N.Trust.Keys.KeyFiles.ReadCertificate(c.Pem))];
 
     internal static void WriteJson<T>(string path, T value)
     {

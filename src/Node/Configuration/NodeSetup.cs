@@ -36,6 +36,46 @@ public static class NodeSetup
         return config;
     }
 
+    /// <summary>
+    /// Replaces our signing key: the new key signs from now on; the old certificate stays in profile.json, trusted for
+    /// signatures made until now + <paramref name="overlap"/>, so messages in flight and old log entries still verify.
+    /// </summary>
+    public static NodeProfile RotateKeys(DataFolder folder, NodeConfig config, DateTimeOffset now, TimeSpan overlap)
+    {
+        if (config.KeyFile is null || !config.CertificateFile.EndsWith(".pem", StringComparison.OrdinalIgnoreCase))
+        {
+            throw new ConfigurationException("keys rotate generates PEM keys; for keys issued by your PKI, install the new files, point node.json at them and add the new certificate to profile.json");
+        }
+
+        var profile = folder.LoadOwnProfile();
+        var (certPath, keyPath) = (folder.Resolve(config.CertificateFile), folder.Resolve(config.KeyFile));
+        KeyKind kind;
+        using (var current = KeyFiles.Load(certPath, keyPath))
+        {
+            kind = current.IsEcdsa ? KeyKind.EcdsaP256 : KeyKind.Rsa3072;
+        }
+
+        var retired = Path.Combine(folder.Root, "keys", "retired");
+        Directory.CreateDirectory(retired);
+        var stamp = now.UtcDateTime.ToString("yyyyMMdd'T'HHmmss'Z'", System.Globalization.CultureInfo.InvariantCulture);
+        File.Move(certPath, Path.Combine(retired, $"{stamp}.crt.pem"));
+        // The old private key is not kept: it must never sign again.
+        File.Delete(keyPath);
+        KeyFiles.GenerateDevKey(config.NodeId, kind, certPath, keyPath, now, DevCertificateLifetime);
+
+        using var fresh = KeyFiles.Load(certPath, keyPath);
+        var rotated = profile with
+        {
+            Certificates =
+            [
+                .. profile.Certificates.Select(c => c.ValidTo > now + overlap ? c with { ValidTo = now + overlap } : c),
+                new CertificateEntry { Pem = fresh.Certificate.ExportCertificatePem(), ValidFrom = now, ValidTo = fresh.Certificate.NotAfter.ToUniversalTime() },
+            ],
+        };
+        DataFolder.WriteJson(folder.ProfileFile, rotated);
+        return rotated;
+    }
+
     /// <summary>Writes profile.json: what a partner imports to pin our certificate and reach our endpoints.</summary>
     public static NodeProfile ExportProfile(DataFolder folder, NodeConfig config)
     {

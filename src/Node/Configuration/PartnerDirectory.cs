@@ -90,6 +90,49 @@ public sealed class PartnerDirectory
         return profile;
     }
 
+    /// <summary>
+    /// Pins a partner's new certificate from now on; its current ones stay trusted for signatures made until
+    /// now + <paramref name="overlap"/>, and stay in the history so old messages still verify as of their time.
+    /// </summary>
+    public static PartnerProfile Rotate(DataFolder folder, string country, string certificatePem, DateTimeOffset now, TimeSpan overlap)
+    {
+        var file = Path.Combine(folder.PartnersDirectory, country.ToLowerInvariant() + ".json");
+        if (!File.Exists(file))
+        {
+            throw new ConfigurationException($"no partner '{country}' is configured");
+        }
+
+        System.Security.Cryptography.X509Certificates.X509Certificate2 certificate;
+        try
+        {
+            certificate = KeyFiles.ReadCertificate(certificatePem);
+        }
+        catch (Exception e) when (e is FormatException or System.Security.Cryptography.CryptographicException)
+        {
+            throw new ConfigurationException($"not a PEM certificate: {e.Message}");
+        }
+
+        using (certificate)
+        {
+            var profile = ReadProfile(file);
+            if (profile.Certificates.Any(c => KeyFiles.ReadCertificate(c.Pem).RawData.AsSpan().SequenceEqual(certificate.RawData)))
+            {
+                throw new ConfigurationException($"that certificate is already pinned for {country}");
+            }
+
+            var rotated = profile with
+            {
+                Certificates =
+                [
+                    .. profile.Certificates.Select(c => c.ValidTo > now + overlap ? c with { ValidTo = now + overlap } : c),
+                    new CertificateEntry { Pem = certificate.ExportCertificatePem(), ValidFrom = now, ValidTo = certificate.NotAfter.ToUniversalTime() },
+                ],
+            };
+            DataFolder.WriteJson(file, rotated);
+            return rotated;
+        }
+    }
+
     private static PartnerProfile ReadProfile(string file)
     {
         try

@@ -53,6 +53,7 @@ internal sealed class SqliteExchangeStore(string path, TreeHeadSigner treeHeads)
               PRIMARY KEY (message_id, attempt)) WITHOUT ROWID;
             """, cancellationToken);
 
+        await MigrateAsync(connection, cancellationToken);
         var size = Convert.ToInt64(await ScalarAsync(connection, null, "SELECT COALESCE(MAX(idx) + 1, 0) FROM log_entries", cancellationToken));
         var nodes = new Dictionary<(int, long), byte[]>();
         foreach (var (level, index) in MerkleFrontier.PeakPositions(size))
@@ -67,6 +68,54 @@ internal sealed class SqliteExchangeStore(string path, TreeHeadSigner treeHeads)
             nodes.TryGetValue((level, index), out var hash)
                 ? hash
                 : throw new InvalidDataException($"the log's Merkle node ({level}, {index}) is missing: run 'n2n audit verify'"));
+    }
+
+    /// <summary>The schema version this code writes (PRAGMA user_version).</summary>
+    private const int SchemaVersion = 2;
+
+    /// <summary>Brings a log file written by an older node up to <see cref="SchemaVersion"/>, in one transaction.</summary>
+    private static async Task MigrateAsync(SqliteConnection connection, CancellationToken cancellationToken)
+    {
+        var version = Convert.ToInt32(await ScalarAsync(connection, null, "PRAGMA user_version", cancellationToken));
+        if (version >= SchemaVersion)
+        {
+            return;
+        }
+
+        await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken);
+        var columns = new List<string>();
+        await using (var command = Command(connection, transaction, "SELECT name FROM pragma_table_info('log_entries')", []))
+        await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
+        {
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                columns.Add(reader.GetString(0));
+            }
+        }
+
+        if (!columns.Contains("raw_hash"))
+        {
+            // Version 1 had no stored digest of the raw bytes: record it now, from the bytes as they are today.
+            await ExecuteAsync(connection, transaction, "ALTER TABLE log_entries ADD COLUMN raw_hash BLOB", cancellationToken);
+            var rows = new List<(long Index, byte[] Raw)>();
+            await using (var command = Command(connection, transaction, "SELECT idx, raw FROM log_entries", []))
+            await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
+            {
+                while (await reader.ReadAsync(cancellationToken))
+                {
+                    rows.Add((reader.GetInt64(0), (byte[])reader[1]));
+                }
+            }
+
+            foreach (var (index, raw) in rows)
+            {
+                await ExecuteAsync(connection, transaction, "UPDATE log_entries SET raw_hash = $h WHERE idx = $i", cancellationToken,
+                    ("$h", System.Security.Cryptography.SHA256.HashData(raw)), ("$i", index));
+            }
+        }
+
+        await ExecuteAsync(connection, transaction, $"PRAGMA user_version = {SchemaVersion}", cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
     }
 
     public async Task<LogPosition> AppendAsync(LogEntryDraft entry, CancellationToken cancellationToken)
