@@ -22,6 +22,7 @@ internal static class BackendApi
         api.MapPost("/outbox", EnqueueAsync);
         api.MapGet("/outbox/{id:guid}", GetOutboxAsync);
         api.MapGet("/outbox", ListOutboxAsync);
+        api.MapPost("/outbox/{id:guid}/resend", ResendAsync);
         api.MapGet("/inbox", ListInboxAsync);
         api.MapAeoApi();
         return routes;
@@ -68,6 +69,18 @@ internal static class BackendApi
         }
 
         return Results.Ok((await store.ListOutboxAsync(filter, cancellationToken)).Select(Describe));
+    }
+
+    private static async Task<IResult> ResendAsync(Guid id, Resender resender, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return Results.Ok(await resender.ResendAsync(id, cancellationToken));
+        }
+        catch (N2N.Trust.TrustException e)
+        {
+            return Results.UnprocessableEntity(new { reasonCode = e.ReasonCode, message = e.Message });
+        }
     }
 
     private static async Task<IResult> ListInboxAsync(long? from, IExchangeStore store, CancellationToken cancellationToken)

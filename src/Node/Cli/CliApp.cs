@@ -50,6 +50,8 @@ public static class CliApp
         root.Subcommands.Add(AeoCommands.Create());
         root.Subcommands.Add(AuditCommands.Create());
         root.Subcommands.Add(ReplayCommand.Create());
+        root.Subcommands.Add(ReceiptCommands.Create());
+        root.Subcommands.Add(ReceiptCommands.Resend());
         root.Subcommands.Add(KeyCommands.Keys());
         root.Subcommands.Add(Demo.DemoCommand.Create());
         root.Action = serve.Action;

@@ -66,6 +66,8 @@ public static class NodeHost
         services.AddSingleton<IInboundHandler>(sp => sp.GetRequiredService<AeoRegistryUpdater>());
         services.AddSingleton<IQueryHandler, AeoQueryHandler>();
         services.AddSingleton<AeoLiveQuery>();
+        services.AddSingleton<Audit.ProofService>();
+        services.AddSingleton<Resender>();
         services.AddSingleton<IPartnerChannel, SoapChannel>();
         services.AddSingleton<IPartnerChannel, GrpcChannelPool>();
         services.AddHttpClient(SoapChannel.HttpClientName);

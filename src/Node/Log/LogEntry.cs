@@ -77,6 +77,37 @@ public sealed record LogEntry(long Index, LogEntryDraft Draft, byte[] CanonicalH
         return stream.ToArray();
     }
 
+    /// <summary>The fields of an <see cref="Encode"/>d entry a partner checks against its receipt.</summary>
+    public sealed record Decoded(long Index, string? MessageId, string Partner, string? Verdict, byte[] RawHash);
+
+    /// <summary>Reads back what a partner needs from an entry encoding: index, message id, partner, verdict and raw digest.</summary>
+    /// <exception cref="FormatException">Not a version 1 entry encoding.</exception>
+    public static Decoded Decode(ReadOnlySpan<byte> encoding)
+    {
+        var prefix = "n2n-log-entry/1"u8;
+        if (!encoding.StartsWith(prefix))
+        {
+            throw new FormatException("not an n2n-log-entry/1 encoding");
+        }
+
+        var at = prefix.Length;
+        var index = BinaryPrimitives.ReadInt64BigEndian(encoding[at..]);
+        at += 16;
+        var fields = new string?[10];
+        for (var i = 0; i < fields.Length; i++)
+        {
+            var length = BinaryPrimitives.ReadUInt32BigEndian(encoding[at..]);
+            at += 4;
+            if (length != uint.MaxValue)
+            {
+                fields[i] = Encoding.UTF8.GetString(encoding.Slice(at, (int)length));
+                at += (int)length;
+            }
+        }
+
+        return new Decoded(index, fields[2], fields[1]!, fields[6], encoding.Slice(at, 32).ToArray());
+    }
+
     public static byte[] HashCanonical(byte[]? canonicalJson) => canonicalJson is null ? [] : SHA256.HashData(canonicalJson);
 
     private static void WriteString(Stream stream, string? value)

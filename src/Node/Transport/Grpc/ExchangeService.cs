@@ -7,7 +7,7 @@ using N2N.Trust;
 namespace N2N.Node.Transport.Grpc;
 
 /// <summary>The <c>n2n.v1.Exchange</c> service: hands COSE envelopes to the same pipeline as SOAP.</summary>
-internal sealed class ExchangeService(ExchangePipeline pipeline, GrpcBinding binding, NodeConfig config) : V1.Exchange.ExchangeBase
+internal sealed class ExchangeService(ExchangePipeline pipeline, GrpcBinding binding, NodeConfig config, Audit.ProofService proofs) : V1.Exchange.ExchangeBase
 {
     /// <summary>The trailer that carries our reason code with a non-OK status.</summary>
     public const string ReasonTrailer = "n2n-reason-code";
@@ -30,6 +30,18 @@ internal sealed class ExchangeService(ExchangePipeline pipeline, GrpcBinding bin
         return outcome.Reply is not null
             ? new V1.Envelope { CoseSign1 = ByteString.CopyFrom(outcome.Reply) }
             : throw Fault(outcome.FaultCode!, outcome.FaultMessage!);
+    }
+
+    public override async Task<V1.Envelope> Proof(V1.Envelope request, ServerCallContext context)
+    {
+        try
+        {
+            return new V1.Envelope { CoseSign1 = ByteString.CopyFrom(await proofs.AnswerAsync(null, request.CoseSign1.ToByteArray(), context.CancellationToken)) };
+        }
+        catch (TrustException e)
+        {
+            throw Fault(e.ReasonCode, e.Message);
+        }
     }
 
     internal static RpcException Fault(string reasonCode, string message) =>

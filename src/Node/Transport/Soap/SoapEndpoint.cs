@@ -11,6 +11,7 @@ internal static class SoapEndpoint
     public static IEndpointRouteBuilder MapSoapExchange(this IEndpointRouteBuilder routes)
     {
         routes.MapPost("/n2n/{partner}/soap", HandleAsync);
+        routes.MapGet("/n2n/{partner}/log/proof", ProofAsync);
         return routes;
     }
 
@@ -32,6 +33,34 @@ internal static class SoapEndpoint
         }
 
         await context.Response.Body.WriteAsync(reply, cancellationToken);
+    }
+
+    /// <summary>The request header carrying the partner's signed <c>n2n.proof-request</c> (COSE_Sign1, base64).</summary>
+    public const string ProofRequestHeader = "X-N2N-Proof-Request";
+
+    /// <summary><c>GET /n2n/{partner}/log/proof?index=&amp;size=</c>: the query must match the signed request.</summary>
+    private static async Task<IResult> ProofAsync(string partner, long index, long size, HttpRequest request, Audit.ProofService proofs, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var signed = Convert.FromBase64String(request.Headers[ProofRequestHeader].ToString());
+            var payload = System.Security.Cryptography.Cose.CoseMessage.DecodeSign1(signed).Content;
+            var asked = payload is null ? null : System.Text.Json.JsonSerializer.Deserialize<Audit.ProofRequest>(payload.Value.Span, Audit.ProofService.Json);
+            if (asked != new Audit.ProofRequest(index, size))
+            {
+                throw new N2N.Trust.TrustException(N2N.Trust.ReasonCodes.Malformed, "the query does not match the signed proof request");
+            }
+
+            return Results.Bytes(await proofs.AnswerAsync(partner, signed, cancellationToken), "application/cose");
+        }
+        catch (Exception e) when (e is FormatException or System.Security.Cryptography.CryptographicException or System.Text.Json.JsonException)
+        {
+            return Results.Json(new { reasonCode = N2N.Trust.ReasonCodes.Malformed, message = e.Message }, statusCode: StatusCodes.Status400BadRequest);
+        }
+        catch (N2N.Trust.TrustException e)
+        {
+            return Results.Json(new { reasonCode = e.ReasonCode, message = e.Message }, statusCode: e.ReasonCode == N2N.Trust.ReasonCodes.NotAllowed ? StatusCodes.Status403Forbidden : StatusCodes.Status400BadRequest);
+        }
     }
 
     /// <summary>Reads at most <paramref name="limit"/> bytes; an oversize body is cut there and flagged, never buffered whole.</summary>
