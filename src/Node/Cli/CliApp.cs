@@ -54,6 +54,7 @@ public static class CliApp
         root.Subcommands.Add(ReceiptCommands.Resend());
         root.Subcommands.Add(KeyCommands.Keys());
         root.Subcommands.Add(Demo.DemoCommand.Create());
+        root.Subcommands.Add(Bench.AuditBench.Create());
         root.Action = serve.Action;
 
         var parse = root.Parse(args);

@@ -24,6 +24,9 @@ public interface IExchangeStore
     /// <summary>Appends an entry that needs no receipt (a refused, unauthenticated message).</summary>
     Task<LogPosition> AppendAsync(LogEntryDraft entry, CancellationToken cancellationToken);
 
+    /// <summary>Appends several entries in one commit under one signed tree head (bulk import, benchmarks).</summary>
+    Task<LogPosition> AppendManyAsync(IReadOnlyList<LogEntryDraft> entries, CancellationToken cancellationToken);
+
     Task<InboundRecord?> FindInboundAsync(string partner, Guid messageId, CancellationToken cancellationToken);
 
     /// <summary>

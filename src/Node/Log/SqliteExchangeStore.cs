@@ -139,6 +139,43 @@ internal sealed class SqliteExchangeStore(string path, TreeHeadSigner treeHeads)
         }
     }
 
+    public async Task<LogPosition> AppendManyAsync(IReadOnlyList<LogEntryDraft> entries, CancellationToken cancellationToken) =>
+        await AppendManyAsync(entries, treeHeadPerEntry: false, cancellationToken);
+
+    /// <param name="treeHeadPerEntry">Sign a head at every entry, as a live node's per-commit heads would be (benchmarks).</param>
+    internal async Task<LogPosition> AppendManyAsync(IReadOnlyList<LogEntryDraft> entries, bool treeHeadPerEntry, CancellationToken cancellationToken)
+    {
+        ArgumentOutOfRangeException.ThrowIfZero(entries.Count);
+        await _writeLock.WaitAsync(cancellationToken);
+        try
+        {
+            await using var connection = await OpenAsync(cancellationToken);
+            await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken);
+            var frontier = _frontier.Clone();
+            LogPosition position = null!;
+            foreach (var entry in entries)
+            {
+                position = await InsertEntryAsync(connection, transaction, frontier, entry, cancellationToken);
+                if (treeHeadPerEntry)
+                {
+                    await InsertTreeHeadAsync(connection, transaction, position, entry.Time, cancellationToken);
+                }
+            }
+
+            if (!treeHeadPerEntry)
+            {
+                await InsertTreeHeadAsync(connection, transaction, position, entries[^1].Time, cancellationToken);
+            }
+            await transaction.CommitAsync(cancellationToken);
+            _frontier = frontier;
+            return position;
+        }
+        finally
+        {
+            _writeLock.Release();
+        }
+    }
+
     public async Task<InboundRecord?> FindInboundAsync(string partner, Guid messageId, CancellationToken cancellationToken)
     {
         await using var connection = await OpenAsync(cancellationToken);
