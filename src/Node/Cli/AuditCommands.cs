@@ -88,7 +88,9 @@ internal static class AuditCommands
             var (a, b) = (parse.GetValue(first), parse.GetValue(second));
             if (!heads.TryGetValue(a, out var older) || !heads.TryGetValue(b, out var newer) || a > b)
             {
-                throw new Configuration.ConfigurationException($"need two signed tree sizes with a <= b; signed sizes run from {heads.Keys.DefaultIfEmpty().Min()} to {heads.Keys.DefaultIfEmpty().Max()}");
+                var sizes = heads.Keys.Order().ToList();
+                var listed = sizes.Count <= 20 ? string.Join(", ", sizes) : $"{string.Join(", ", sizes.Take(10))} … {string.Join(", ", sizes.TakeLast(5))}";
+                throw new Configuration.ConfigurationException($"need two signed tree sizes with a <= b; this log signed sizes {listed}");
             }
 
             var proof = await store.ConsistencyProofAsync(a, b, cancellationToken);
