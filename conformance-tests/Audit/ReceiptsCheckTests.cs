@@ -86,6 +86,38 @@ public sealed class ReceiptsCheckTests
         Assert.AreEqual(before, (await cn.LogAsync()).Count, "a resent duplicate appends nothing");
     }
 
+    [TestMethod]
+    public async Task ProofEndpoint_AnotherPartnersEntry_Forbidden_OwnEntry_Served()
+    {
+        var tw = TestNode.Create("TW");
+        var cn = TestNode.Create("CN");
+        var kr = TestNode.Create("KR");
+        await using var _ = tw;
+        await using var __ = cn;
+        await using var ___ = kr;
+        tw.AddPartner(cn);
+        cn.AddPartner(tw);
+        cn.AddPartner(kr, TransportKind.Soap, new Dictionary<string, DocumentRoute> { ["ecfa.co"] = new() { Adapter = "cn.customs.ecfa-co/1" } });
+        await tw.StartAsync();
+        await cn.StartAsync();
+        var id = await tw.SendAsync("CN", "ecfa.co", File.ReadAllText(AdapterAssert.DataPath("ecfa-co", "tw", "co-001.xml")));
+        Assert.AreEqual(OutboxState.Delivered, (await tw.WaitForFinalStateAsync(id)).State);
+
+        async Task<HttpResponseMessage> AskAsync(TestNode asker)
+        {
+            using var key = asker.LoadCredential();
+            var header = new N2N.Trust.ExchangeHeader(Guid.NewGuid(), "c", asker.NodeId, "CN", N2N.Node.Audit.ProofService.RequestType, DateTimeOffset.UtcNow);
+            var signed = N2N.Trust.Cose.CoseEnvelope.Sign(header, "application/json", JsonSerializer.SerializeToUtf8Bytes(new N2N.Node.Audit.ProofRequest(0, 1), new JsonSerializerOptions(JsonSerializerDefaults.Web)), key);
+            using var get = new HttpRequestMessage(HttpMethod.Get, $"{cn.Config.SoapUrl}/n2n/{asker.NodeId.ToLowerInvariant()}/log/proof?index=0&size=1");
+            get.Headers.Add(N2N.Node.Transport.Soap.SoapEndpoint.ProofRequestHeader, Convert.ToBase64String(signed));
+            using var http = new HttpClient();
+            return await http.SendAsync(get);
+        }
+
+        Assert.AreEqual(HttpStatusCode.Forbidden, (await AskAsync(kr)).StatusCode, "KR may not see TW's entry");
+        Assert.AreEqual(HttpStatusCode.OK, (await AskAsync(tw)).StatusCode, "TW may see its own");
+    }
+
     private static async Task<(int Exit, string Output)> RunAsync(params string[] args)
     {
         using var output = new StringWriter();
