@@ -23,6 +23,7 @@ internal static class BackendApi
         api.MapGet("/outbox/{id:guid}", GetOutboxAsync);
         api.MapGet("/outbox", ListOutboxAsync);
         api.MapPost("/outbox/{id:guid}/resend", ResendAsync);
+        api.MapPost("/outbox/{id:guid}/retry", RetryAsync);
         api.MapGet("/inbox", ListInboxAsync);
         api.MapAeoApi();
         return routes;
@@ -70,6 +71,11 @@ internal static class BackendApi
 
         return Results.Ok((await store.ListOutboxAsync(filter, cancellationToken)).Select(Describe));
     }
+
+    private static async Task<IResult> RetryAsync(Guid id, Outbox outbox, IExchangeStore store, CancellationToken cancellationToken) =>
+        await outbox.RetryAsync(id, cancellationToken)
+            ? Results.Accepted($"/api/outbox/{id}", Describe((await store.GetOutboxAsync(id, cancellationToken))!))
+            : Results.UnprocessableEntity(new { reasonCode = "NOT_DEAD", message = $"message {id} is not a dead letter" });
 
     private static async Task<IResult> ResendAsync(Guid id, Resender resender, CancellationToken cancellationToken)
     {

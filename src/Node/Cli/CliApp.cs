@@ -47,6 +47,7 @@ public static class CliApp
         root.Subcommands.Add(PartnerCommands.Create());
         root.Subcommands.Add(SendCommand.Create());
         root.Subcommands.Add(LogCommands.Create());
+        root.Subcommands.Add(OutboxCommands.Create());
         root.Subcommands.Add(AeoCommands.Create());
         root.Subcommands.Add(AuditCommands.Create());
         root.Subcommands.Add(ReplayCommand.Create());

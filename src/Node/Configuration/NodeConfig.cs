@@ -30,11 +30,14 @@ public sealed record NodeConfig
     /// <summary>Largest accepted message. <value>The default value is 4 MiB.</value></summary>
     public int MaxMessageBytes { get; init; } = 4 * 1024 * 1024;
 
-    /// <summary>Outbound delivery attempts before a message is dead-lettered. <value>The default value is 6.</value></summary>
-    public int DeliveryAttempts { get; init; } = 6;
-
-    /// <summary>Per-call timeout towards partners. <value>The default value is 30 seconds.</value></summary>
+    /// <summary>Per-call timeout for calls not governed by a partner's delivery policy (proofs, live queries). <value>The default value is 30 seconds.</value></summary>
     public TimeSpan PartnerTimeout { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>User for the Hangfire dashboard from other hosts; without it the dashboard answers loopback only.</summary>
+    public string? DashboardUser { get; init; }
+
+    /// <summary>Password for <see cref="DashboardUser"/>.</summary>
+    public string? DashboardPassword { get; init; }
 
     internal static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
     {
@@ -70,9 +73,9 @@ public sealed record NodeConfig
             errors.Add("maxMessageBytes must be between 1 KiB and 256 MiB");
         }
 
-        if (DeliveryAttempts is < 1 or > 100)
+        if (DashboardUser is not null && DashboardPassword is not { Length: >= 12 })
         {
-            errors.Add("deliveryAttempts must be between 1 and 100");
+            errors.Add("dashboardPassword must be at least 12 characters when dashboardUser is set");
         }
 
         return errors;

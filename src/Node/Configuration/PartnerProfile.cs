@@ -39,6 +39,34 @@ public sealed record DocumentRoute
     public required string Adapter { get; init; }
 }
 
+/// <summary>How hard we try to deliver to a partner before dead-lettering, agreed per partner.</summary>
+public sealed record DeliveryPolicy
+{
+    /// <summary>Attempts before a message is dead-lettered. <value>The default value is 6.</value></summary>
+    public int Attempts { get; init; } = 6;
+
+    /// <summary>Delay before the second attempt; doubles each time, ±50 % jitter. <value>The default value is 2 seconds.</value></summary>
+    public TimeSpan InitialDelay { get; init; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>Longest delay between attempts. <value>The default value is 5 minutes.</value></summary>
+    public TimeSpan MaxDelay { get; init; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>Per-call timeout. <value>The default value is 30 seconds.</value></summary>
+    public TimeSpan Timeout { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Deliveries to this partner at once, so a slow partner cannot hold every worker. <value>The default value is 2.</value></summary>
+    public int MaxInFlight { get; init; } = 2;
+
+    public static DeliveryPolicy Default { get; } = new();
+
+    /// <summary>Exponential back-off with jitter for the attempt that failed (1-based).</summary>
+    public TimeSpan Backoff(int failedAttempt)
+    {
+        var exponential = InitialDelay.TotalMilliseconds * Math.Pow(2, Math.Min(failedAttempt - 1, 20));
+        return TimeSpan.FromMilliseconds(Math.Min(MaxDelay.TotalMilliseconds, exponential) * (0.5 + Random.Shared.NextDouble()));
+    }
+}
+
 /// <summary>A node's public profile (<c>profile.json</c>), which partners import.</summary>
 public sealed record NodeProfile
 {
@@ -68,6 +96,9 @@ public sealed record PartnerProfile
 
     /// <summary>Allowed document types and their wire format; anything else is NOT_ALLOWED.</summary>
     public required IReadOnlyDictionary<string, DocumentRoute> Documents { get; init; }
+
+    /// <summary>Retry policy for deliveries to this partner. <value>The default value is <see cref="DeliveryPolicy.Default"/>.</value></summary>
+    public DeliveryPolicy Delivery { get; init; } = DeliveryPolicy.Default;
 }
 
 /// <summary>A bilateral agreement shipped with the node (<c>partners/&lt;cc&gt;.json</c>): transport and document formats between two countries.</summary>

@@ -20,6 +20,7 @@ public sealed partial class DeliveryJob(
     IExchangeStore store,
     NodeCredential credential,
     IEnumerable<IPartnerChannel> channels,
+    PartnerGate gate,
     IBackgroundJobClient jobs,
     TimeProvider time,
     ILogger<DeliveryJob> logger)
@@ -27,12 +28,19 @@ public sealed partial class DeliveryJob(
     /// <summary>Codes a partner may stop returning by itself; anything else it returns is final.</summary>
     private static readonly HashSet<string> s_transientFaults = [ReasonCodes.Internal, ReasonCodes.StaleTimestamp, "RATE_LIMITED"];
 
-    // Hangfire's own retry is off: back-off, attempt counting and dead-lettering are ours, recorded in the outbox.
+    /// <summary>How long a job waits when its partner already has its share of deliveries in flight.</summary>
+    private static readonly TimeSpan s_gateBusyDelay = TimeSpan.FromMilliseconds(250);
+
+    /// <summary>One attempt; <paramref name="expectedAttempts"/> is how many attempts the job's chain has seen.</summary>
+    /// <remarks>
+    /// Hangfire's own retry is off: back-off, attempt counting and dead-lettering are ours, in the outbox row. A job
+    /// whose expected count is stale (another chain moved on: a resumed job, the start-up sweep) does nothing.
+    /// </remarks>
     [AutomaticRetry(Attempts = 0)]
-    public async Task DeliverAsync(Guid messageId, CancellationToken cancellationToken)
+    public async Task DeliverAsync(Guid messageId, int expectedAttempts, CancellationToken cancellationToken)
     {
         var message = await store.GetOutboxAsync(messageId, cancellationToken);
-        if (message is null || message.State is OutboxState.Delivered or OutboxState.Rejected)
+        if (message is null || message.State is not (OutboxState.Queued or OutboxState.Sending) || message.Attempts != expectedAttempts)
         {
             return;
         }
@@ -44,15 +52,26 @@ public sealed partial class DeliveryJob(
             return;
         }
 
+        var policy = partner.Profile.Delivery;
+        if (!gate.TryEnter(partner.Country, policy.MaxInFlight))
+        {
+            jobs.Schedule<DeliveryJob>(job => job.DeliverAsync(messageId, expectedAttempts, CancellationToken.None), s_gateBusyDelay);
+            return;
+        }
+
         (string Error, bool Permanent)? failure;
         try
         {
-            failure = await AttemptAsync(message, partner, cancellationToken);
+            failure = await AttemptAsync(message, partner, policy, cancellationToken);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
             // A bug or an unexpected condition on our side: recorded on the message and retried like a network failure.
             failure = ($"{ReasonCodes.Internal}: {e.GetType().Name}: {e.Message}", false);
+        }
+        finally
+        {
+            gate.Exit(partner.Country);
         }
 
         if (failure is null)
@@ -60,21 +79,21 @@ public sealed partial class DeliveryJob(
             return;
         }
 
-        var attempts = message.Attempts + 1;
-        var dead = failure.Value.Permanent || attempts >= config.DeliveryAttempts;
+        var attempt = expectedAttempts + 1;
+        var dead = failure.Value.Permanent || attempt - message.RetryBase >= policy.Attempts;
         await store.FailAttemptAsync(messageId, failure.Value.Error, dead, time.GetUtcNow(), cancellationToken);
         if (dead)
         {
-            LogDeadLettered(logger, messageId, partner.Country, attempts, failure.Value.Error);
+            LogDeadLettered(logger, messageId, partner.Country, attempt - message.RetryBase, failure.Value.Error);
             return;
         }
 
-        var delay = Backoff(attempts);
-        LogRetry(logger, messageId, partner.Country, attempts, delay, failure.Value.Error);
-        jobs.Schedule<DeliveryJob>(job => job.DeliverAsync(messageId, CancellationToken.None), delay);
+        var delay = policy.Backoff(attempt - message.RetryBase);
+        LogRetry(logger, messageId, partner.Country, attempt, delay, failure.Value.Error);
+        jobs.Schedule<DeliveryJob>(job => job.DeliverAsync(messageId, attempt, CancellationToken.None), delay);
     }
 
-    private async Task<(string Error, bool Permanent)?> AttemptAsync(OutboxMessage message, Partner partner, CancellationToken cancellationToken)
+    private async Task<(string Error, bool Permanent)?> AttemptAsync(OutboxMessage message, Partner partner, DeliveryPolicy policy, CancellationToken cancellationToken)
     {
         var channel = channels.Single(c => c.Kind == partner.Profile.Transport);
         var now = time.GetUtcNow();
@@ -82,10 +101,13 @@ public sealed partial class DeliveryJob(
         var header = new ExchangeHeader(message.MessageId, message.ConversationId, config.NodeId, partner.Country, message.DocumentType, now);
         var destination = channel.Destination(partner, config.NodeId);
         var envelope = channel.Binding.Sign(header, message.Payload, destination, null, credential, now);
-        await store.RecordAttemptAsync(message.MessageId, envelope, SHA256.HashData(envelope), now, cancellationToken);
+        if (!await store.TryBeginAttemptAsync(message.MessageId, message.Attempts, envelope, SHA256.HashData(envelope), now, cancellationToken))
+        {
+            return null; // another job made this attempt
+        }
 
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(config.PartnerTimeout);
+        timeout.CancelAfter(policy.Timeout);
         ChannelReply reply;
         try
         {
@@ -93,7 +115,7 @@ public sealed partial class DeliveryJob(
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
-            return ($"{destination}: no answer within {config.PartnerTimeout.TotalSeconds:0} s", false);
+            return ($"{destination}: no answer within {policy.Timeout.TotalSeconds:0.#} s", false);
         }
 
         if (reply.Reply is null)
@@ -170,13 +192,6 @@ public sealed partial class DeliveryJob(
             cancellationToken);
         LogDelivered(logger, message.MessageId, partner.Country, receipt.Status, receipt.LogIndex);
         return null;
-    }
-
-    /// <summary>Exponential back-off with jitter: 2 s, 4 s, 8 s … capped at 5 minutes, each ±50 %.</summary>
-    internal static TimeSpan Backoff(int attempt)
-    {
-        var baseDelay = Math.Min(300, 2 * Math.Pow(2, Math.Min(attempt - 1, 16)));
-        return TimeSpan.FromSeconds(baseDelay * (0.5 + Random.Shared.NextDouble()));
     }
 
     [LoggerMessage(EventId = 200, Level = LogLevel.Information, Message = "Delivered {MessageId} to {Partner}: {Status}, partner log index {Index}")]

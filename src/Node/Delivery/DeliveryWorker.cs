@@ -23,7 +23,8 @@ internal sealed class DeliveryWorker(JobStorage storage, IServiceScopeFactory sc
         _server = new BackgroundJobServer(new BackgroundJobServerOptions
         {
             Activator = new Hangfire.AspNetCore.AspNetCoreJobActivator(scopes),
-            WorkerCount = Math.Max(4, Environment.ProcessorCount * 2),
+            // Deliveries wait on partners, not on the CPU; the per-partner gate keeps one slow partner to its share.
+            WorkerCount = Math.Max(8, Environment.ProcessorCount * 4),
             SchedulePollingInterval = TimeSpan.FromSeconds(1),
             ServerName = $"n2n-{Environment.ProcessId}-{Guid.NewGuid():N}",
         }, storage);

@@ -67,12 +67,37 @@ public sealed class Outbox(
         };
         message = message with { Updated = message.Created };
         await store.AddOutboxAsync(message, cancellationToken);
-        jobs.Enqueue<DeliveryJob>(job => job.DeliverAsync(message.MessageId, CancellationToken.None));
+        jobs.Enqueue<DeliveryJob>(job => job.DeliverAsync(message.MessageId, 0, CancellationToken.None));
         return message;
     }
 
-    /// <summary>Re-queues a message (e.g. a dead letter); delivery is idempotent by message id.</summary>
-    public void Requeue(Guid messageId) => jobs.Enqueue<DeliveryJob>(job => job.DeliverAsync(messageId, CancellationToken.None));
+    /// <summary>Re-opens a dead letter with a fresh attempt budget and queues it; false if it is not dead.</summary>
+    public async Task<bool> RetryAsync(Guid messageId, CancellationToken cancellationToken)
+    {
+        if (!await store.RetryDeadAsync(messageId, time.GetUtcNow(), cancellationToken))
+        {
+            return false;
+        }
+
+        var message = (await store.GetOutboxAsync(messageId, cancellationToken))!;
+        jobs.Enqueue<DeliveryJob>(job => job.DeliverAsync(messageId, message.Attempts, CancellationToken.None));
+        return true;
+    }
+
+    /// <summary>
+    /// Gives every unfinished message a job at start-up: one queued just before a crash may have none. A message that
+    /// still has its job gets a duplicate, which finds its attempt already claimed and does nothing.
+    /// </summary>
+    public async Task<int> ResumeAsync(CancellationToken cancellationToken)
+    {
+        var pending = (await store.ListOutboxAsync(OutboxState.Queued, cancellationToken)).Concat(await store.ListOutboxAsync(OutboxState.Sending, cancellationToken)).ToList();
+        foreach (var message in pending)
+        {
+            jobs.Enqueue<DeliveryJob>(job => job.DeliverAsync(message.MessageId, message.Attempts, CancellationToken.None));
+        }
+
+        return pending.Count;
+    }
 
     private Translation ReadInput(SendRequest request)
     {

@@ -31,6 +31,8 @@ public sealed record OutboxMessage
     public required byte[] CanonicalJson { get; init; }
     public OutboxState State { get; init; } = OutboxState.Queued;
     public int Attempts { get; init; }
+    /// <summary>Attempts made before the last 'outbox retry': the policy's budget counts from here.</summary>
+    public int RetryBase { get; init; }
     public string? LastError { get; init; }
     public DateTimeOffset Updated { get; init; }
     public Receipt? Receipt { get; init; }

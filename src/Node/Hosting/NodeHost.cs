@@ -82,6 +82,10 @@ public static class NodeHost
         services.AddSingleton(jobStorage);
         services.AddSingleton<IBackgroundJobClient>(new BackgroundJobClient(jobStorage));
         services.AddHostedService<DeliveryWorker>();
+        services.AddSingleton<PartnerGate>();
+        // The dashboard needs Hangfire's configuration objects; registered directly so no process-wide storage is set.
+        services.AddSingleton<IGlobalConfiguration>(GlobalConfiguration.Configuration);
+        services.AddSingleton(Hangfire.Dashboard.DashboardRoutes.Routes);
 
         var app = builder.Build();
         await app.Services.GetRequiredService<IExchangeStore>().InitializeAsync(cancellationToken);
@@ -92,6 +96,12 @@ public static class NodeHost
         app.MapGrpcService<ExchangeService>();
         app.MapBackendApi();
         app.MapGet("/health", () => Results.Ok(new { node = config.NodeId, status = "serving" }));
+        app.UseHangfireDashboard("/hangfire", new DashboardOptions
+        {
+            Authorization = [new DashboardAuthorization(config.DashboardUser, config.DashboardPassword)],
+            DisplayStorageConnectionString = false,
+        }, jobStorage);
+        await app.Services.GetRequiredService<Outbox>().ResumeAsync(cancellationToken);
         return app;
     }
 

@@ -59,8 +59,14 @@ public interface IExchangeStore
 
     Task<IReadOnlyList<OutboxMessage>> ListOutboxAsync(OutboxState? state, CancellationToken cancellationToken);
 
-    /// <summary>Keeps the exact bytes of one delivery attempt, so a receipt can be matched to what was really sent.</summary>
-    Task RecordAttemptAsync(Guid messageId, byte[] envelope, byte[] digest, DateTimeOffset time, CancellationToken cancellationToken);
+    /// <summary>
+    /// Claims attempt number <paramref name="expectedAttempts"/> + 1 and keeps its exact bytes (a receipt is matched to
+    /// what was really sent). False when another job already made that attempt or the message is closed.
+    /// </summary>
+    Task<bool> TryBeginAttemptAsync(Guid messageId, int expectedAttempts, byte[] envelope, byte[] digest, DateTimeOffset time, CancellationToken cancellationToken);
+
+    /// <summary>Re-opens a dead-lettered message with a fresh attempt budget; false if it is not dead.</summary>
+    Task<bool> RetryDeadAsync(Guid messageId, DateTimeOffset time, CancellationToken cancellationToken);
 
     /// <summary>The envelope of the attempt whose SHA-256 is <paramref name="digest"/>, if we sent it.</summary>
     Task<byte[]?> FindAttemptAsync(Guid messageId, byte[] digest, CancellationToken cancellationToken);

@@ -46,7 +46,7 @@ internal sealed class SqliteExchangeStore(string path, TreeHeadSigner treeHeads)
             CREATE TABLE IF NOT EXISTS outbox (
               message_id TEXT PRIMARY KEY, partner TEXT NOT NULL, document_type TEXT NOT NULL, conversation_id TEXT NOT NULL,
               created INTEGER NOT NULL, payload BLOB NOT NULL, adapter_id TEXT NOT NULL, canonical_json BLOB NOT NULL,
-              state TEXT NOT NULL, attempts INTEGER NOT NULL, last_error TEXT, updated INTEGER NOT NULL, receipt TEXT);
+              state TEXT NOT NULL, attempts INTEGER NOT NULL, last_error TEXT, updated INTEGER NOT NULL, receipt TEXT, retry_base INTEGER NOT NULL DEFAULT 0);
             CREATE INDEX IF NOT EXISTS ix_outbox_state ON outbox(state);
             CREATE TABLE IF NOT EXISTS outbox_attempts (
               message_id TEXT NOT NULL, attempt INTEGER NOT NULL, digest BLOB NOT NULL, envelope BLOB NOT NULL, time INTEGER NOT NULL,
@@ -71,7 +71,7 @@ internal sealed class SqliteExchangeStore(string path, TreeHeadSigner treeHeads)
     }
 
     /// <summary>The schema version this code writes (PRAGMA user_version).</summary>
-    private const int SchemaVersion = 2;
+    private const int SchemaVersion = 3;
 
     /// <summary>Brings a log file written by an older node up to <see cref="SchemaVersion"/>, in one transaction.</summary>
     private static async Task MigrateAsync(SqliteConnection connection, CancellationToken cancellationToken)
@@ -114,9 +114,18 @@ internal sealed class SqliteExchangeStore(string path, TreeHeadSigner treeHeads)
             }
         }
 
+        if (version < 3 && !await HasColumnAsync(connection, transaction, "outbox", "retry_base", cancellationToken))
+        {
+            // Version 3 counts attempts per retry of a dead letter, so 'outbox retry' gets a full policy again.
+            await ExecuteAsync(connection, transaction, "ALTER TABLE outbox ADD COLUMN retry_base INTEGER NOT NULL DEFAULT 0", cancellationToken);
+        }
+
         await ExecuteAsync(connection, transaction, $"PRAGMA user_version = {SchemaVersion}", cancellationToken);
         await transaction.CommitAsync(cancellationToken);
     }
+
+    private static async Task<bool> HasColumnAsync(SqliteConnection connection, SqliteTransaction transaction, string table, string column, CancellationToken cancellationToken) =>
+        Convert.ToInt64(await ScalarAsync(connection, transaction, $"SELECT COUNT(*) FROM pragma_table_info('{table}') WHERE name = $c", cancellationToken, ("$c", column))) > 0;
 
     public async Task<LogPosition> AppendAsync(LogEntryDraft entry, CancellationToken cancellationToken)
     {
@@ -280,19 +289,36 @@ internal sealed class SqliteExchangeStore(string path, TreeHeadSigner treeHeads)
         return await ReadOutboxAsync(command, cancellationToken);
     }
 
-    public async Task RecordAttemptAsync(Guid messageId, byte[] envelope, byte[] digest, DateTimeOffset time, CancellationToken cancellationToken)
+    public async Task<bool> TryBeginAttemptAsync(Guid messageId, int expectedAttempts, byte[] envelope, byte[] digest, DateTimeOffset time, CancellationToken cancellationToken)
     {
         await using var connection = await OpenAsync(cancellationToken);
         await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken);
-        var attempt = Convert.ToInt32(await ScalarAsync(connection, transaction,
-            "SELECT COALESCE(MAX(attempt), 0) + 1 FROM outbox_attempts WHERE message_id = $m", cancellationToken, ("$m", Id(messageId))));
+        // Only the job that expected this attempt number gets it: a duplicate job (start-up sweep, a resumed job) backs off.
+        await using (var claim = Command(connection, transaction, """
+            UPDATE outbox SET attempts = attempts + 1, state = CASE WHEN state = 'Queued' THEN 'Sending' ELSE state END, updated = $t
+            WHERE message_id = $m AND attempts = $a AND state IN ('Queued', 'Sending')
+            """, [("$m", Id(messageId)), ("$a", expectedAttempts), ("$t", time.ToUnixTimeMilliseconds())]))
+        {
+            if (await claim.ExecuteNonQueryAsync(cancellationToken) == 0)
+            {
+                return false;
+            }
+        }
+
         await ExecuteAsync(connection, transaction,
             "INSERT INTO outbox_attempts (message_id, attempt, digest, envelope, time) VALUES ($m, $a, $d, $e, $t)",
-            cancellationToken, ("$m", Id(messageId)), ("$a", attempt), ("$d", digest), ("$e", envelope), ("$t", time.ToUnixTimeMilliseconds()));
-        await ExecuteAsync(connection, transaction,
-            "UPDATE outbox SET attempts = $a, state = CASE WHEN state = 'Queued' THEN 'Sending' ELSE state END, updated = $t WHERE message_id = $m",
-            cancellationToken, ("$m", Id(messageId)), ("$a", attempt), ("$t", time.ToUnixTimeMilliseconds()));
+            cancellationToken, ("$m", Id(messageId)), ("$a", expectedAttempts + 1), ("$d", digest), ("$e", envelope), ("$t", time.ToUnixTimeMilliseconds()));
         await transaction.CommitAsync(cancellationToken);
+        return true;
+    }
+
+    public async Task<bool> RetryDeadAsync(Guid messageId, DateTimeOffset time, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var command = Command(connection, null,
+            "UPDATE outbox SET state = 'Queued', retry_base = attempts, last_error = NULL, updated = $t WHERE message_id = $m AND state = 'Dead'",
+            [("$m", Id(messageId)), ("$t", time.ToUnixTimeMilliseconds())]);
+        return await command.ExecuteNonQueryAsync(cancellationToken) == 1;
     }
 
     public async Task<byte[]?> FindAttemptAsync(Guid messageId, byte[] digest, CancellationToken cancellationToken)
@@ -495,6 +521,7 @@ internal sealed class SqliteExchangeStore(string path, TreeHeadSigner treeHeads)
                 CanonicalJson = (byte[])reader["canonical_json"],
                 State = Enum.Parse<OutboxState>((string)reader["state"]),
                 Attempts = Convert.ToInt32(reader["attempts"]),
+                RetryBase = Convert.ToInt32(reader["retry_base"]),
                 LastError = reader["last_error"] as string,
                 Updated = DateTimeOffset.FromUnixTimeMilliseconds((long)reader["updated"]),
                 Receipt = receipt is null ? null : JsonSerializer.Deserialize<Receipt>(receipt),
