@@ -66,6 +66,20 @@ public sealed class TestNode : IAsyncDisposable
         PartnerDirectory.Import(Folder, Config, file);
     }
 
+    /// <summary>Edits an imported partner profile (before start): a test's own retry policy or endpoint.</summary>
+    public void EditPartner(string country, Func<PartnerProfile, PartnerProfile> edit)
+    {
+        var file = Path.Combine(Folder.PartnersDirectory, country.ToLowerInvariant() + ".json");
+        var profile = JsonSerializer.Deserialize<PartnerProfile>(File.ReadAllText(file), NodeConfig.Json)!;
+        File.WriteAllText(file, JsonSerializer.Serialize(edit(profile), NodeConfig.Json));
+    }
+
+    /// <summary>Fast retries for tests: the schedule is the node's, the waits are short.</summary>
+    public static DeliveryPolicy QuickRetries(int attempts) => new()
+    {
+        Attempts = attempts, InitialDelay = TimeSpan.FromMilliseconds(100), MaxDelay = TimeSpan.FromMilliseconds(500), Timeout = TimeSpan.FromSeconds(2),
+    };
+
     public NodeCredential LoadCredential() =>
         KeyFiles.Load(Folder.Resolve(Config.CertificateFile), Folder.Resolve(Config.KeyFile!), null);
 
@@ -110,6 +124,14 @@ public sealed class TestNode : IAsyncDisposable
     }
 
     public async Task<IReadOnlyList<LogEntry>> LogAsync() => await Store.ListAsync(new LogQuery(), CancellationToken.None);
+
+    /// <summary>The node's store opened from its files: works whether the node runs in this process, in another, or not at all.</summary>
+    public async Task<IExchangeStore> OpenFileStoreAsync()
+    {
+        var store = new SqliteExchangeStore(Folder.Database, new TreeHeadSigner(LoadCredential()));
+        await store.InitializeAsync(CancellationToken.None);
+        return store;
+    }
 
     public string SoapUrlFor(string senderNodeId) => $"{Config.SoapUrl}/n2n/{senderNodeId.ToLowerInvariant()}/soap";
 
