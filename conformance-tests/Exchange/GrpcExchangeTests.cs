@@ -144,6 +144,37 @@ public sealed class GrpcExchangeTests
     }
 
     [TestMethod]
+    public async Task Submit_HeaderLabelBeyond32Bits_MalformedAndLogged()
+    {
+        // COSE_Sign1 (tag 18) whose protected header has the integer label 2^40: .NET's decoder overflows on it.
+        var writer = new CborWriter();
+        writer.WriteTag((CborTag)18);
+        writer.WriteStartArray(4);
+        var protectedMap = new CborWriter();
+        protectedMap.WriteStartMap(2);
+        protectedMap.WriteInt32(1);
+        protectedMap.WriteInt32(-7);
+        protectedMap.WriteInt64(1L << 40);
+        protectedMap.WriteInt32(1);
+        protectedMap.WriteEndMap();
+        writer.WriteByteString(protectedMap.Encode());
+        writer.WriteStartMap(0);
+        writer.WriteEndMap();
+        writer.WriteByteString(CnCo());
+        writer.WriteByteString(new byte[64]);
+        writer.WriteEndArray();
+        await AssertRefusedAsync(writer.Encode(), ReasonCodes.Malformed);
+    }
+
+    [TestMethod]
+    public async Task Submit_SenderClaimWithControlCharacters_LoggedAsUnknownSenderOnly()
+    {
+        var headers = CoseWire.Headers(s_twKey, "XX\n2026-01-01 info: Inbound accepted", "CN", "ecfa.co");
+        await AssertRefusedAsync(CoseWire.Sign(s_twKey, headers, CnCo()), ReasonCodes.UnknownPartner);
+        Assert.AreEqual("-", (await s_cn.LogAsync())[^2].Draft.Partner, "the refused entry (before the good one AssertRefused sends)");
+    }
+
+    [TestMethod]
     public async Task Submit_CritNamesUnknownLabel_Malformed()
     {
         var headers = CoseWire.Headers(s_twKey, "TW", "CN", "ecfa.co");

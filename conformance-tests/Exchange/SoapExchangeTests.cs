@@ -236,6 +236,40 @@ public sealed class SoapExchangeTests
     }
 
     [TestMethod]
+    public async Task Post_XPointerReferences_BadSignature()
+    {
+        // '#xpointer(id(...))' resolves in .NET but names an id the coverage check would read differently: refused outright.
+        var envelope = SoapWire.Sign(s_twKey, "TW", "CN", "ecfa.co", CnCo(), s_cn.SoapUrlFor("TW"),
+            deviation: new SigningDeviation { ReferenceUri = id => $"#xpointer(id('{id}'))" });
+        await AssertRefusedAsync(s_cn, s_cn.SoapUrlFor("TW"), envelope, ReasonCodes.BadSignature);
+    }
+
+    [TestMethod]
+    public async Task Post_SignatureValueNotBase64_MalformedAndLogged()
+    {
+        var text = Encoding.UTF8.GetString(SignCo());
+        var start = text.IndexOf("SignatureValue>", StringComparison.Ordinal) + "SignatureValue>".Length;
+        var broken = text[..start] + "!!not base64!!" + text[text.IndexOf('<', start)..];
+        await AssertRefusedAsync(s_cn, s_cn.SoapUrlFor("TW"), Encoding.UTF8.GetBytes(broken), ReasonCodes.Malformed);
+    }
+
+    [TestMethod]
+    public async Task Post_CommentInjectedIntoSignedBody_AdapterSeesTheSignedContent_RetryGetsTheSameReceipt()
+    {
+        var id = Guid.NewGuid();
+        var genuine = SoapWire.Sign(s_twKey, "TW", "CN", "ecfa.co", CnCo(), s_cn.SoapUrlFor("TW"), messageId: id);
+        // The Body digest ignores comments, so this still verifies; what reaches the adapter must be the signed content only.
+        var injected = Encoding.UTF8.GetBytes(Encoding.UTF8.GetString(genuine).Replace("<MZ>11200</MZ>", "<MZ>112<!--x-->00</MZ><!-- injected -->", StringComparison.Ordinal));
+        var first = await SoapWire.PostAsync(s_cn.SoapUrlFor("TW"), injected);
+        Assert.AreEqual(Receipt.Accepted, SoapWire.VerifyReceipt(first, s_cn).Status);
+        var entry = (await s_cn.Store.FindByMessageIdAsync(id.ToString(), CancellationToken.None)).Single();
+        AdapterAssert.AssertJsonEquivalent(AdapterAssert.ReadData("ecfa-co", "canonical", "co-001.json"), entry.Draft.CanonicalJson!, "canonical");
+
+        var retry = await SoapWire.PostAsync(s_cn.SoapUrlFor("TW"), SoapWire.Sign(s_twKey, "TW", "CN", "ecfa.co", CnCo(), s_cn.SoapUrlFor("TW"), messageId: id));
+        CollectionAssert.AreEqual(first.Body, retry.Body, "the same signed content is the same document: original receipt, not CONFLICT");
+    }
+
+    [TestMethod]
     public async Task Post_Doctype_Malformed()
     {
         var text = Encoding.UTF8.GetString(SignCo());

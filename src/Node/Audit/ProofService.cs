@@ -49,7 +49,15 @@ public sealed class ProofService(NodeConfig config, PartnerDirectory partners, I
             throw new TrustException(ReasonCodes.Malformed, $"not a {RequestType} addressed to {config.NodeId}");
         }
 
-        var request = JsonSerializer.Deserialize<ProofRequest>(verified.Payload, Json) ?? throw new TrustException(ReasonCodes.Malformed, "empty proof request");
+        ProofRequest request;
+        try
+        {
+            request = JsonSerializer.Deserialize<ProofRequest>(verified.Payload, Json) ?? throw new TrustException(ReasonCodes.Malformed, "empty proof request");
+        }
+        catch (JsonException e)
+        {
+            throw new TrustException(ReasonCodes.Malformed, "unreadable proof request: " + e.Message);
+        }
         var entry = (await store.ListAsync(new LogQuery(request.Index, 1), cancellationToken)).FirstOrDefault(e => e.Index == request.Index);
         // Only the partner's own entries: a proof reveals the entry's metadata.
         if (entry is null || entry.Draft.Partner != partner.Country)

@@ -179,6 +179,11 @@ public sealed partial class ExchangePipeline(
         {
             return (null, null, await RefuseAsync(binding, partner.Country, raw, e.ReasonCode, e.Message, now, cancellationToken));
         }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // Whatever a parser threw on hostile bytes, the attempt is answered and logged, never a bare 500.
+            return (null, null, await RefuseAsync(binding, partner.Country, raw, ReasonCodes.Malformed, $"unreadable message ({e.GetType().Name}): {e.Message}", now, cancellationToken));
+        }
     }
 
     private async Task RunHandlersAsync(AcceptedMessage message, CancellationToken cancellationToken)
@@ -246,13 +251,16 @@ public sealed partial class ExchangePipeline(
     private async Task<InboundOutcome> RefuseAsync(IMessageBinding binding, string partner, byte[] raw, string code, string message, DateTimeOffset now, CancellationToken cancellationToken, ExchangeHeader? header = null)
     {
         var claims = header is null ? SafeClaims(binding, raw) : new MessageClaims(header.MessageId.ToString("D"), header.From, header.DocumentType);
+        // Unauthenticated text must not forge log lines: a partner is two letters or '-', reasons lose control characters.
+        partner = partner.Length == 2 && partner.All(char.IsAsciiLetter) ? partner.ToUpperInvariant() : "-";
+        message = Clean(message);
         var position = await store.AppendAsync(new LogEntryDraft
         {
             Time = now,
             Direction = Direction.In,
-            Partner = partner.ToUpperInvariant(),
-            MessageId = claims.MessageId is { Length: <= 64 } id ? id : null,
-            DocumentType = claims.DocumentType is { Length: <= 64 } type ? type : null,
+            Partner = partner,
+            MessageId = Guid.TryParse(claims.MessageId, out var id) ? id.ToString("D") : null,
+            DocumentType = claims.DocumentType is { Length: <= 64 } type && type.All(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '-') ? type : null,
             Transport = binding.Name,
             Raw = raw.Length > config.MaxMessageBytes ? raw[..config.MaxMessageBytes] : raw,
             Verdict = Verdict.Rejected,
@@ -273,6 +281,12 @@ public sealed partial class ExchangePipeline(
         {
             return new MessageClaims(null, null, null);
         }
+    }
+
+    private static string Clean(string text)
+    {
+        var cleaned = new string([.. text.Select(c => char.IsControl(c) ? ' ' : c)]);
+        return cleaned.Length <= 500 ? cleaned : cleaned[..500] + "…";
     }
 
     private static string Detail(AdapterError error) => error.RuleId is null ? error.Message : $"{error.RuleId}: {error.Message}";

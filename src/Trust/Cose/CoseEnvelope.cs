@@ -119,11 +119,16 @@ public static class CoseEnvelope
             string? Claim(CoseHeaderLabel label) => headers.TryGetValue(label, out var v) ? v.GetValueAsString() : null;
             return (Claim(Id), Claim(From), Claim(Type));
         }
-        catch (Exception e) when (e is TrustException or InvalidOperationException or CborContentException)
+        catch (Exception e) when (e is not OutOfMemoryException)
         {
+            // Claims are only a hint for routing and logging; anything unreadable is simply "no claim".
             return (null, null, null);
         }
     }
+
+    /// <summary>Decodes without verifying (the payload of a request whose signature is checked afterwards).</summary>
+    /// <exception cref="TrustException">MALFORMED.</exception>
+    public static byte[] ReadPayload(ReadOnlySpan<byte> envelope) => Decode(envelope).Content!.Value.ToArray();
 
     private static CoseSign1Message Decode(ReadOnlySpan<byte> envelope)
     {
@@ -134,8 +139,9 @@ public static class CoseEnvelope
                 ? throw new TrustException(ReasonCodes.Malformed, "detached content is not allowed: the document travels in the envelope")
                 : message;
         }
-        catch (CryptographicException e)
+        catch (Exception e) when (e is CryptographicException or CborContentException or OverflowException or InvalidOperationException or ArgumentException)
         {
+            // .NET's decoder throws more than CryptographicException on hostile CBOR (e.g. a label beyond 32 bits).
             throw new TrustException(ReasonCodes.Malformed, "not a COSE_Sign1 message: " + e.Message);
         }
     }

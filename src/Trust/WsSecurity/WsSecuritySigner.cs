@@ -18,6 +18,8 @@ internal sealed record SigningDeviation
     public string? DigestMethod { get; init; }
     /// <summary>Which of the element ids (id-msg, id-to, id-act, id-xch, id-ts, id-body, id-rel) get a reference.</summary>
     public Func<string, bool>? SignReference { get; init; }
+    /// <summary>How a reference names its element (default <c>#id</c>), e.g. XPointer's <c>#xpointer(id('id'))</c>.</summary>
+    public Func<string, string>? ReferenceUri { get; init; }
     /// <summary>The certificate put in the BinarySecurityToken, if not the signer's own.</summary>
     public byte[]? PresentedCertificate { get; init; }
 }
@@ -82,7 +84,7 @@ public static class WsSecuritySigner
         signedXml.SignedInfo.SignatureMethod = deviation?.SignatureMethod ?? (credential.IsEcdsa ? WsNames.EcdsaSha256 : SignedXml.XmlDsigRSASHA256Url);
         foreach (var id in ids.Where(id => deviation?.SignReference?.Invoke(id) ?? true))
         {
-            var reference = new Reference("#" + id) { DigestMethod = deviation?.DigestMethod ?? SignedXml.XmlDsigSHA256Url };
+            var reference = new Reference(deviation?.ReferenceUri?.Invoke(id) ?? "#" + id) { DigestMethod = deviation?.DigestMethod ?? SignedXml.XmlDsigSHA256Url };
             reference.AddTransform(new XmlDsigExcC14NTransform());
             signedXml.AddReference(reference);
         }

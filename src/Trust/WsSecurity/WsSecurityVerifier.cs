@@ -38,7 +38,7 @@ public static class WsSecurityVerifier
         {
             signedXml.LoadXml(parts.Signature);
         }
-        catch (CryptographicException e)
+        catch (Exception e) when (e is CryptographicException or FormatException or XmlException)
         {
             throw new TrustException(ReasonCodes.Malformed, "unreadable ds:Signature: " + e.Message);
         }
@@ -107,7 +107,9 @@ public static class WsSecurityVerifier
                 throw new TrustException(ReasonCodes.WeakAlgorithm, $"digest method '{reference.DigestMethod}' is not allowed");
             }
 
-            if (reference.Uri is not { Length: > 1 } uri || uri[0] != '#')
+            // Only '#' + a plain NCName: .NET also resolves '#xpointer(id(...))', which the coverage check would read
+            // as a different (attacker-chosen) id, a signature-wrapping path.
+            if (reference.Uri is not { Length: > 1 } uri || uri[0] != '#' || !IsNcName(uri[1..]))
             {
                 throw new TrustException(ReasonCodes.BadSignature, $"reference '{reference.Uri}' is not a same-document id reference");
             }
@@ -119,6 +121,19 @@ public static class WsSecurityVerifier
                     throw new TrustException(ReasonCodes.WeakAlgorithm, $"transform '{transform.Algorithm}' is not allowed: exclusive c14n only");
                 }
             }
+        }
+    }
+
+    private static bool IsNcName(string value)
+    {
+        try
+        {
+            XmlConvert.VerifyNCName(value);
+            return true;
+        }
+        catch (XmlException)
+        {
+            return false;
         }
     }
 
@@ -182,7 +197,9 @@ public static class WsSecurityVerifier
         var signed = new HashSet<XmlElement>(ReferenceEqualityComparer.Instance);
         foreach (Reference reference in signedInfo.References)
         {
-            signed.Add(ids[reference.Uri![1..]]);
+            signed.Add(ids.TryGetValue(reference.Uri![1..], out var element)
+                ? element
+                : throw new TrustException(ReasonCodes.BadSignature, $"reference {reference.Uri} names no element of this message"));
         }
 
         var required = new (XmlElement? Element, string Name)[]
@@ -199,7 +216,8 @@ public static class WsSecurityVerifier
 
     private static DateTimeOffset ReadTime(XmlElement timestamp, string name)
     {
-        var element = SoapEnvelopeReader.ElementChildren(timestamp).SingleOrDefault(e => e.LocalName == name && e.NamespaceURI == WsNames.Wsu);
+        var matches = SoapEnvelopeReader.ElementChildren(timestamp).Where(e => e.LocalName == name && e.NamespaceURI == WsNames.Wsu).ToList();
+        var element = matches.Count == 1 ? matches[0] : null;
         if (element is null || !DateTimeOffset.TryParse(element.InnerText.Trim(), CultureInfo.InvariantCulture,
                 DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var time))
         {
@@ -209,11 +227,19 @@ public static class WsSecurityVerifier
         return time;
     }
 
+    /// <summary>
+    /// The payload exactly as the Body digest saw it: exclusive c14n without comments, so a comment or CDATA section
+    /// inserted into a signed Body (which the digest ignores) cannot reach the adapter or change the payload digest.
+    /// </summary>
     private static byte[] ExtractPayload(XmlElement payload)
     {
         var document = new XmlDocument { PreserveWhitespace = true, XmlResolver = null };
-        document.AppendChild(document.CreateXmlDeclaration("1.0", "UTF-8", null));
         document.AppendChild(document.ImportNode(payload, deep: true));
-        return SecureXml.ToBytes(document);
+        var transform = new XmlDsigExcC14NTransform(includeComments: false);
+        transform.LoadInput(document);
+        using var output = (Stream)transform.GetOutput(typeof(Stream));
+        using var buffer = new MemoryStream();
+        output.CopyTo(buffer);
+        return buffer.ToArray();
     }
 }

@@ -44,8 +44,7 @@ internal static class SoapEndpoint
         try
         {
             var signed = Convert.FromBase64String(request.Headers[ProofRequestHeader].ToString());
-            var payload = System.Security.Cryptography.Cose.CoseMessage.DecodeSign1(signed).Content;
-            var asked = payload is null ? null : System.Text.Json.JsonSerializer.Deserialize<Audit.ProofRequest>(payload.Value.Span, Audit.ProofService.Json);
+            var asked = System.Text.Json.JsonSerializer.Deserialize<Audit.ProofRequest>(N2N.Trust.Cose.CoseEnvelope.ReadPayload(signed), Audit.ProofService.Json);
             if (asked != new Audit.ProofRequest(index, size))
             {
                 throw new N2N.Trust.TrustException(N2N.Trust.ReasonCodes.Malformed, "the query does not match the signed proof request");
