@@ -84,7 +84,8 @@ public sealed class DeliveryResilienceTests
         Recover(mock);
         var delivered = await tw.WaitForFinalStateAsync(id);
         Assert.AreEqual(OutboxState.Delivered, delivered.State, delivered.LastError);
-        Assert.IsTrue(delivered.Attempts >= 3, $"{delivered.Attempts} attempts");
+        // The first attempt surely failed (the second had been claimed before recovery); the second may already be proxied.
+        Assert.IsTrue(delivered.Attempts >= 2, $"{delivered.Attempts} attempts");
         Assert.AreEqual(1, (await s_cn.Store.FindByMessageIdAsync(id.ToString(), CancellationToken.None)).Count(e => e.Draft.Verdict == Verdict.Accepted));
     }
 
