@@ -15,9 +15,7 @@ public sealed class LogAuditorTests
 
     private static async Task<(string Path, SqliteExchangeStore Store, X509Certificate2[] Certificates)> NewLogAsync()
     {
-        var dir = Directory.CreateTempSubdirectory("n2n-audit-").FullName;
-        KeyFiles.GenerateDevKey("TW", KeyKind.EcdsaP256, Path.Combine(dir, "c.pem"), Path.Combine(dir, "k.pem"), DateTimeOffset.UtcNow, TimeSpan.FromDays(1));
-        var key = KeyFiles.Load(Path.Combine(dir, "c.pem"), Path.Combine(dir, "k.pem"));
+        var key = Hosting.TestKeys.NewCredential("TW", KeyKind.EcdsaP256, out var dir);
         var path = Path.Combine(dir, "n2n.db");
         var store = new SqliteExchangeStore(path, new TreeHeadSigner(key));
         await store.InitializeAsync(CancellationToken.None);

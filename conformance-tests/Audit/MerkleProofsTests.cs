@@ -15,9 +15,7 @@ public sealed class MerkleProofsTests
     [ClassInitialize]
     public static async Task BuildLogAsync(TestContext context)
     {
-        var dir = Directory.CreateTempSubdirectory("n2n-proofs-").FullName;
-        KeyFiles.GenerateDevKey("TW", KeyKind.EcdsaP256, Path.Combine(dir, "c.pem"), Path.Combine(dir, "k.pem"), DateTimeOffset.UtcNow, TimeSpan.FromDays(1));
-        s_store = new SqliteExchangeStore(Path.Combine(dir, "n2n.db"), new TreeHeadSigner(KeyFiles.Load(Path.Combine(dir, "c.pem"), Path.Combine(dir, "k.pem"))));
+        s_store = new SqliteExchangeStore(Path.Combine(Directory.CreateTempSubdirectory("n2n-proofs-").FullName, "n2n.db"), new TreeHeadSigner(Hosting.TestKeys.NewCredential()));
         await s_store.InitializeAsync(CancellationToken.None);
         for (var i = 0; i < 1030; i++)
         {

@@ -118,11 +118,5 @@ public sealed class ReceiptsCheckTests
         Assert.AreEqual(HttpStatusCode.OK, (await AskAsync(tw)).StatusCode, "TW may see its own");
     }
 
-    private static async Task<(int Exit, string Output)> RunAsync(params string[] args)
-    {
-        using var output = new StringWriter();
-        using var error = new StringWriter();
-        var exit = await CliApp.RunAsync(args, output, error);
-        return (exit, output + error.ToString());
-    }
+    private static Task<(int Exit, string Output)> RunAsync(params string[] args) => TestKeys.RunCliAsync(args);
 }

@@ -122,10 +122,5 @@ public sealed class DeliveryResilienceTests
         Assert.AreEqual(OutboxState.Delivered, (await tw.WaitForFinalStateAsync(id)).State);
     }
 
-    private static NodeCredential Stranger()
-    {
-        var dir = Directory.CreateTempSubdirectory("n2n-stranger-").FullName;
-        KeyFiles.GenerateDevKey("CN", KeyKind.EcdsaP256, Path.Combine(dir, "c.pem"), Path.Combine(dir, "k.pem"), DateTimeOffset.UtcNow, TimeSpan.FromDays(1));
-        return KeyFiles.Load(Path.Combine(dir, "c.pem"), Path.Combine(dir, "k.pem"));
-    }
+    private static NodeCredential Stranger() => TestKeys.NewCredential("CN");
 }

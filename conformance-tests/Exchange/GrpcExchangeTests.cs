@@ -247,10 +247,5 @@ public sealed class GrpcExchangeTests
         return copy;
     }
 
-    private static NodeCredential NewCredential()
-    {
-        var dir = Directory.CreateTempSubdirectory("n2n-cose-").FullName;
-        KeyFiles.GenerateDevKey("TW", KeyKind.EcdsaP256, Path.Combine(dir, "c.pem"), Path.Combine(dir, "k.pem"), DateTimeOffset.UtcNow, TimeSpan.FromDays(30));
-        return KeyFiles.Load(Path.Combine(dir, "c.pem"), Path.Combine(dir, "k.pem"));
-    }
+    private static NodeCredential NewCredential() => TestKeys.NewCredential();
 }

@@ -339,12 +339,7 @@ public sealed class SoapExchangeTests
 
     private static byte[] SignCo() => SoapWire.Sign(s_twKey, "TW", "CN", "ecfa.co", CnCo(), s_cn.SoapUrlFor("TW"));
 
-    private static NodeCredential NewCredential(string nodeId, KeyKind kind)
-    {
-        var dir = Directory.CreateTempSubdirectory("n2n-key-").FullName;
-        KeyFiles.GenerateDevKey(nodeId, kind, Path.Combine(dir, "c.pem"), Path.Combine(dir, "k.pem"), DateTimeOffset.UtcNow, TimeSpan.FromDays(30));
-        return KeyFiles.Load(Path.Combine(dir, "c.pem"), Path.Combine(dir, "k.pem"));
-    }
+    private static NodeCredential NewCredential(string nodeId, KeyKind kind) => TestKeys.NewCredential(nodeId, kind);
 
     private static byte[] BodyDocument(byte[] envelope)
     {

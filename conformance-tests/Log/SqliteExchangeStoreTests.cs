@@ -23,9 +23,7 @@ public sealed class SqliteExchangeStoreTests
 
     private static (string Path, TreeHeadSigner Signer, NodeCredential Key) NewStoreFiles()
     {
-        var dir = Directory.CreateTempSubdirectory("n2n-store-").FullName;
-        KeyFiles.GenerateDevKey("TW", KeyKind.EcdsaP256, Path.Combine(dir, "c.pem"), Path.Combine(dir, "k.pem"), DateTimeOffset.UtcNow, TimeSpan.FromDays(1));
-        var key = KeyFiles.Load(Path.Combine(dir, "c.pem"), Path.Combine(dir, "k.pem"));
+        var key = Hosting.TestKeys.NewCredential("TW", KeyKind.EcdsaP256, out var dir);
         return (Path.Combine(dir, "n2n.db"), new TreeHeadSigner(key), key);
     }
 

@@ -150,11 +150,5 @@ public sealed class AeoExchangeTests
 
     private static string Json(AeoAnswer answer) => JsonSerializer.Serialize(answer, AeoVerdict.Json);
 
-    private static async Task<(int Exit, string Output)> RunCliAsync(params string[] args)
-    {
-        using var output = new StringWriter();
-        using var error = new StringWriter();
-        var exit = await CliApp.RunAsync(args, output, error);
-        return (exit, output.ToString() + error);
-    }
+    private static Task<(int Exit, string Output)> RunCliAsync(params string[] args) => TestKeys.RunCliAsync(args);
 }

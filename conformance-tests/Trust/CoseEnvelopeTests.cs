@@ -12,12 +12,7 @@ public sealed class CoseEnvelopeTests
 {
     private static readonly DateTimeOffset Now = DateTimeOffset.UtcNow;
 
-    private static NodeCredential NewCredential(KeyKind kind)
-    {
-        var dir = Directory.CreateTempSubdirectory("n2n-cose-").FullName;
-        KeyFiles.GenerateDevKey("TW", kind, Path.Combine(dir, "c.pem"), Path.Combine(dir, "k.pem"), Now, TimeSpan.FromDays(30));
-        return KeyFiles.Load(Path.Combine(dir, "c.pem"), Path.Combine(dir, "k.pem"));
-    }
+    private static NodeCredential NewCredential(KeyKind kind) => Hosting.TestKeys.NewCredential("TW", kind);
 
     [TestMethod]
     [DataRow(KeyKind.EcdsaP256, CoseEnvelope.Es256)]

@@ -13,12 +13,7 @@ public sealed class WsSecurityTests
 {
     private static readonly DateTimeOffset Now = DateTimeOffset.UtcNow;
 
-    private static NodeCredential NewCredential(KeyKind kind)
-    {
-        var dir = Directory.CreateTempSubdirectory("n2n-ws-").FullName;
-        KeyFiles.GenerateDevKey("TW", kind, Path.Combine(dir, "c.pem"), Path.Combine(dir, "k.pem"), Now, TimeSpan.FromDays(30));
-        return KeyFiles.Load(Path.Combine(dir, "c.pem"), Path.Combine(dir, "k.pem"));
-    }
+    private static NodeCredential NewCredential(KeyKind kind) => Hosting.TestKeys.NewCredential("TW", kind);
 
     private static PartnerTrust TrustOf(NodeCredential credential) =>
         new("TW", [new PinnedCertificate(credential.Certificate, Now.AddDays(-1), Now.AddDays(30))]);

@@ -106,6 +106,14 @@ public sealed class Replayer(PartnerDirectory partners, PartnerTrust ourTrust, A
         return JsonNode.DeepEquals(recorded, now) ? [] : [$"{path}: recorded {recorded?.ToJsonString() ?? "(absent)"}, now {now?.ToJsonString() ?? "(absent)"}"];
     }
 
+    /// <summary>The replayer for a node's data folder: its partners, our own certificate history, the built-in adapters.</summary>
+    public static Replayer ForDataFolder(DataFolder folder) =>
+        new(PartnerDirectory.Load(folder), OwnTrust(folder.LoadConfig().NodeId, folder.LoadOwnProfile().Certificates), AdapterCatalog.CreateBuiltIn(), AllBindings());
+
+    /// <summary>Every wire binding, for work on logged messages of either transport.</summary>
+    public static IReadOnlyList<IMessageBinding> AllBindings() =>
+        [new Transport.Soap.SoapBinding(N2N.Trust.WsSecurity.XmlLimits.Default), new Transport.Grpc.GrpcBinding()];
+
     /// <summary>Our own certificate history as a trust store, to verify what we signed.</summary>
     public static PartnerTrust OwnTrust(string nodeId, IEnumerable<CertificateEntry> certificates) =>
         new(nodeId, [.. certificates.Select(c => new PinnedCertificate(N2N.Trust.Keys.KeyFiles.ReadCertificate(c.Pem), c.ValidFrom, c.ValidTo))]);

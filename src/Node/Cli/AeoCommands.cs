@@ -3,9 +3,6 @@ using System.Globalization;
 using System.Text.Json;
 using N2N.Node.Api;
 using N2N.Node.Registry;
-using N2N.Node.Transport.Grpc;
-using N2N.Node.Transport.Soap;
-using N2N.Trust.WsSecurity;
 
 namespace N2N.Node.Cli;
 
@@ -121,8 +118,7 @@ internal static class AeoCommands
             var store = await LogCommands.OpenAsync(context.Folder, cancellationToken);
             var registry = new SqliteAeoRegistry(context.Folder.Database);
             await registry.InitializeAsync(cancellationToken);
-            var updater = new AeoRegistryUpdater(registry, store, Configuration.PartnerDirectory.Load(context.Folder),
-                [new SoapBinding(XmlLimits.Default), new GrpcBinding()]);
+            var updater = new AeoRegistryUpdater(registry, store, Configuration.PartnerDirectory.Load(context.Folder), Audit.Replayer.AllBindings());
             var (before, after, lists) = await updater.RebuildAsync(cancellationToken);
             if (context.Json)
             {

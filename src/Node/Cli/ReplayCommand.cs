@@ -1,12 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
-using N2N.Adapters;
 using N2N.Node.Audit;
 using N2N.Node.Configuration;
-using N2N.Node.Exchange;
-using N2N.Node.Transport.Grpc;
-using N2N.Node.Transport.Soap;
-using N2N.Trust.WsSecurity;
 
 namespace N2N.Node.Cli;
 
@@ -34,10 +29,8 @@ internal static class ReplayCommand
             }
 
             var (fromDate, toDate) = (Date(parse.GetValue(from), "--from"), Date(parse.GetValue(to), "--to"));
-            var config = context.Folder.LoadConfig();
             var store = await LogCommands.OpenAsync(context.Folder, cancellationToken);
-            var replayer = new Replayer(PartnerDirectory.Load(context.Folder), Replayer.OwnTrust(config.NodeId, context.Folder.LoadOwnProfile().Certificates),
-                AdapterCatalog.CreateBuiltIn(), new IMessageBinding[] { new SoapBinding(XmlLimits.Default), new GrpcBinding() });
+            var replayer = Replayer.ForDataFolder(context.Folder);
 
             var results = new List<ReplayResult>();
             if (messageId is not null)

@@ -5,14 +5,9 @@ using System.Net.Sockets;
 using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Logging;
-using N2N.Adapters;
 using N2N.Node.Api;
 using N2N.Node.Audit;
 using N2N.Node.Delivery;
-using N2N.Node.Exchange;
-using N2N.Node.Transport.Grpc;
-using N2N.Node.Transport.Soap;
-using N2N.Trust.WsSecurity;
 using N2N.Node.Cli;
 using N2N.Node.Configuration;
 using N2N.Node.Hosting;
@@ -116,9 +111,7 @@ internal static class DemoCommand
             story.Check(report.Clean, $"{node.Id} audit verify: {report.Entries} entries, {report.TreeHeads} signed tree heads, " +
                 (report.Clean ? "clean" : string.Join("; ", report.Findings.Select(f => f.Detail))));
 
-            var config = node.Folder.LoadConfig();
-            var replayer = new Replayer(PartnerDirectory.Load(node.Folder), Replayer.OwnTrust(config.NodeId, node.Folder.LoadOwnProfile().Certificates),
-                AdapterCatalog.CreateBuiltIn(), new IMessageBinding[] { new SoapBinding(XmlLimits.Default), new GrpcBinding() });
+            var replayer = Replayer.ForDataFolder(node.Folder);
             var results = new List<ReplayResult>();
             await foreach (var entry in node.Store.ReadAllAsync(cancellationToken))
             {
