@@ -41,6 +41,9 @@ public static class NodeHost
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ContentRootPath = folder.Root, Args = [] });
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
+            // The SOAP endpoint reads at most maxMessageBytes itself and answers TOO_LARGE (logged); Kestrel's own
+            // limit would answer first, with an empty 413 and no log entry.
+            kestrel.Limits.MaxRequestBodySize = null;
             Listen(kestrel, config.SoapUrl, HttpProtocols.Http1);
             // Cleartext HTTP/2 cannot be negotiated, so the gRPC endpoint speaks HTTP/2 only (prior knowledge).
             Listen(kestrel, config.GrpcUrl, HttpProtocols.Http2);

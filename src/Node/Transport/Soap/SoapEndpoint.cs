@@ -32,6 +32,7 @@ internal static class SoapEndpoint
             reply = SoapFault.Write(outcome.FaultCode!, outcome.FaultMessage ?? outcome.FaultCode!);
         }
 
+        context.Response.ContentLength = reply.Length;
         await context.Response.Body.WriteAsync(reply, cancellationToken);
     }
 
