@@ -15,6 +15,7 @@ public static class ReasonCodes
     public const string SchemaInvalid = "SCHEMA_INVALID";
     public const string RuleViolation = "RULE_VIOLATION";
     public const string Conflict = "CONFLICT";
+    public const string RateLimited = "RATE_LIMITED";
     public const string Internal = "INTERNAL";
 
     /// <summary>True for refusals of an authenticated message's content: these get a signed Rejected receipt, not a fault.</summary>

@@ -67,6 +67,18 @@ public sealed record DeliveryPolicy
     }
 }
 
+/// <summary>How many messages a partner may send us (token bucket), so one noisy partner cannot starve the others.</summary>
+public sealed record RateLimit
+{
+    /// <summary>Sustained rate. <value>The default value is 1,000 per second.</value></summary>
+    public int PermitsPerSecond { get; init; } = 1000;
+
+    /// <summary>Burst above the sustained rate. <value>The default value is 2,000.</value></summary>
+    public int Burst { get; init; } = 2000;
+
+    public static RateLimit Default { get; } = new();
+}
+
 /// <summary>A node's public profile (<c>profile.json</c>), which partners import.</summary>
 public sealed record NodeProfile
 {
@@ -99,6 +111,9 @@ public sealed record PartnerProfile
 
     /// <summary>Retry policy for deliveries to this partner. <value>The default value is <see cref="DeliveryPolicy.Default"/>.</value></summary>
     public DeliveryPolicy Delivery { get; init; } = DeliveryPolicy.Default;
+
+    /// <summary>What this partner may send us. <value>The default value is <see cref="RateLimit.Default"/>.</value></summary>
+    public RateLimit Inbound { get; init; } = RateLimit.Default;
 }
 
 /// <summary>A bilateral agreement shipped with the node (<c>partners/&lt;cc&gt;.json</c>): transport and document formats between two countries.</summary>

@@ -26,7 +26,7 @@ public sealed partial class DeliveryJob(
     ILogger<DeliveryJob> logger)
 {
     /// <summary>Codes a partner may stop returning by itself; anything else it returns is final.</summary>
-    private static readonly HashSet<string> s_transientFaults = [ReasonCodes.Internal, ReasonCodes.StaleTimestamp, "RATE_LIMITED"];
+    private static readonly HashSet<string> s_transientFaults = [ReasonCodes.Internal, ReasonCodes.StaleTimestamp, ReasonCodes.RateLimited];
 
     /// <summary>How long a job waits when its partner already has its share of deliveries in flight.</summary>
     private static readonly TimeSpan s_gateBusyDelay = TimeSpan.FromMilliseconds(250);

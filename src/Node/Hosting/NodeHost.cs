@@ -79,6 +79,7 @@ public static class NodeHost
         services.AddSingleton<TreeHeadSigner>();
         services.AddSingleton<IExchangeStore>(sp => new SqliteExchangeStore(folder.Database, sp.GetRequiredService<TreeHeadSigner>()));
         services.AddSingleton<ExchangePipeline>();
+        services.AddSingleton<PartnerRateLimiter>();
         services.AddSingleton<Outbox>();
         services.AddTransient<DeliveryJob>();
         var jobStorage = DeliveryWorker.CreateStorage(folder.JobsDatabase);

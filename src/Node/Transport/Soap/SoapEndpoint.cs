@@ -15,10 +15,12 @@ internal static class SoapEndpoint
         return routes;
     }
 
-    private static async Task HandleAsync(string partner, HttpContext context, ExchangePipeline pipeline, SoapBinding binding, NodeConfig config, CancellationToken cancellationToken)
+    private static async Task HandleAsync(string partner, HttpContext context, ExchangePipeline pipeline, SoapBinding binding, NodeConfig config, PartnerRateLimiter limiter, CancellationToken cancellationToken)
     {
-        var (body, truncated) = await ReadBoundedAsync(context.Request.Body, config.MaxMessageBytes, cancellationToken);
-        var outcome = await pipeline.ProcessAsync(binding, partner, body, truncated, cancellationToken);
+        // Over its quota, a partner gets 429 before we read or parse anything (and nothing is logged: a flood must not fill the log).
+        var outcome = limiter.TryAcquire(partner)
+            ? await ProcessAsync(context, partner, pipeline, binding, config, cancellationToken)
+            : InboundOutcome.Fault(N2N.Trust.ReasonCodes.RateLimited, $"partner {partner} is over its message quota; retry later");
         context.Response.ContentType = ContentType;
         byte[] reply;
         if (outcome.Reply is not null)
@@ -36,12 +38,23 @@ internal static class SoapEndpoint
         await context.Response.Body.WriteAsync(reply, cancellationToken);
     }
 
+    private static async Task<InboundOutcome> ProcessAsync(HttpContext context, string partner, ExchangePipeline pipeline, SoapBinding binding, NodeConfig config, CancellationToken cancellationToken)
+    {
+        var (body, truncated) = await ReadBoundedAsync(context.Request.Body, config.MaxMessageBytes, cancellationToken);
+        return await pipeline.ProcessAsync(binding, partner, body, truncated, cancellationToken);
+    }
+
     /// <summary>The request header carrying the partner's signed <c>n2n.proof-request</c> (COSE_Sign1, base64).</summary>
     public const string ProofRequestHeader = "X-N2N-Proof-Request";
 
     /// <summary><c>GET /n2n/{partner}/log/proof?index=&amp;size=</c>: the query must match the signed request.</summary>
-    private static async Task<IResult> ProofAsync(string partner, long index, long size, HttpRequest request, Audit.ProofService proofs, CancellationToken cancellationToken)
+    private static async Task<IResult> ProofAsync(string partner, long index, long size, HttpRequest request, Audit.ProofService proofs, PartnerRateLimiter limiter, CancellationToken cancellationToken)
     {
+        if (!limiter.TryAcquire(partner))
+        {
+            return Results.Json(new { reasonCode = N2N.Trust.ReasonCodes.RateLimited, message = $"partner {partner} is over its message quota" }, statusCode: StatusCodes.Status429TooManyRequests);
+        }
+
         try
         {
             var signed = Convert.FromBase64String(request.Headers[ProofRequestHeader].ToString());

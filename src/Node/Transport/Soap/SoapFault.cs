@@ -13,6 +13,7 @@ public static class SoapFault
     {
         ReasonCodes.Internal => StatusCodes.Status500InternalServerError,
         ReasonCodes.TooLarge => StatusCodes.Status413PayloadTooLarge,
+        ReasonCodes.RateLimited => StatusCodes.Status429TooManyRequests,
         _ => StatusCodes.Status400BadRequest,
     };
 
