@@ -28,11 +28,13 @@ internal static class SoapWire
         return WsSecuritySigner.Sign(new SoapMessage(header, destination, null, document), credential, created, null, deviation);
     }
 
-    public static async Task<SoapAnswer> PostAsync(string url, byte[] envelope)
+    public static Task<SoapAnswer> PostAsync(string url, byte[] envelope) => PostAsync(s_http, url, envelope);
+
+    public static async Task<SoapAnswer> PostAsync(HttpClient http, string url, byte[] envelope)
     {
         using var content = new ByteArrayContent(envelope);
         content.Headers.ContentType = MediaTypeHeaderValue.Parse(SoapEndpoint.ContentType);
-        using var response = await s_http.PostAsync(url, content);
+        using var response = await http.PostAsync(url, content);
         var body = await response.Content.ReadAsByteArrayAsync();
         return new SoapAnswer((int)response.StatusCode, body, SoapFault.TryRead(body)?.Code);
     }

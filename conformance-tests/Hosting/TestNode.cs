@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using N2N.Node.Api;
+using N2N.Node.Cli;
 using N2N.Node.Configuration;
 using N2N.Node.Delivery;
 using N2N.Node.Hosting;
@@ -24,7 +25,7 @@ public sealed class TestNode : IAsyncDisposable
         NodeId = nodeId;
         Folder = folder;
         Config = config;
-        Api = new HttpClient { BaseAddress = new Uri(config.SoapUrl + "/"), Timeout = TimeSpan.FromSeconds(60) };
+        Api = new HttpClient(NodeApiClient.OwnNodeHandler(folder, config)) { BaseAddress = new Uri(config.SoapUrl + "/"), Timeout = TimeSpan.FromSeconds(60) };
         Api.DefaultRequestHeaders.Add(BackendApi.ApiKeyHeader, config.ApiKey);
     }
 
@@ -36,10 +37,11 @@ public sealed class TestNode : IAsyncDisposable
     public IServiceProvider Services => _app!.Services;
 
     /// <summary>Runs <c>init</c> in a fresh temp folder with free loopback ports (the node is not started).</summary>
-    public static TestNode Create(string nodeId, KeyKind keyKind = KeyKind.EcdsaP256)
+    public static TestNode Create(string nodeId, KeyKind keyKind = KeyKind.EcdsaP256, bool tls = false)
     {
         var folder = new DataFolder(Path.Combine(Path.GetTempPath(), "n2n-tests", $"{nodeId.ToLowerInvariant()}-{Guid.NewGuid():N}"));
-        var config = NodeSetup.Initialize(folder, nodeId, $"http://127.0.0.1:{FreePort()}", $"http://127.0.0.1:{FreePort()}", keyKind, DateTimeOffset.UtcNow);
+        var scheme = tls ? "https" : "http";
+        var config = NodeSetup.Initialize(folder, nodeId, $"{scheme}://127.0.0.1:{FreePort()}", $"{scheme}://127.0.0.1:{FreePort()}", keyKind, DateTimeOffset.UtcNow, tls: tls);
         return new TestNode(nodeId, folder, config);
     }
 

@@ -36,12 +36,18 @@ public sealed class ProofService(NodeConfig config, PartnerDirectory partners, I
 
     /// <summary>Verifies the signed request, builds the proof, and returns it signed by us (COSE_Sign1).</summary>
     /// <exception cref="TrustException">With the reason code of the refusal.</exception>
-    public async Task<byte[]> AnswerAsync(string? partnerPath, byte[] signedRequest, CancellationToken cancellationToken)
+    public async Task<byte[]> AnswerAsync(string? partnerPath, byte[] signedRequest, CancellationToken cancellationToken,
+        System.Security.Cryptography.X509Certificates.X509Certificate2? clientCertificate = null)
     {
         var now = time.GetUtcNow();
         var (_, claimedFrom, _) = CoseEnvelope.TryReadClaims(signedRequest);
         var partner = partners.Find(partnerPath ?? claimedFrom ?? "")
             ?? throw new TrustException(ReasonCodes.UnknownPartner, $"no partner '{partnerPath ?? claimedFrom}' is configured on node {config.NodeId}");
+        if (config.Tls?.RequireClientCertificate == true && !partner.IsPinnedTls(clientCertificate))
+        {
+            throw new TrustException(ReasonCodes.UntrustedCert, $"the TLS client certificate is not pinned for partner {partner.Country}");
+        }
+
         var verified = CoseEnvelope.Verify(signedRequest, partner.Trust, now);
         Freshness.Check(verified.Header.Created, null, now);
         if (verified.Header.DocumentType != RequestType || !verified.Header.To.Equals(config.NodeId, StringComparison.OrdinalIgnoreCase))

@@ -20,7 +20,7 @@ public sealed record ReceiptCheck(Guid MessageId, string Partner, long LogIndex,
 /// Holds partners to the receipts they signed: for each, fetches the proof of the entry and checks that the entry as
 /// the partner stores it now is the leaf its receipt's tree contained, and that the partner's log only grew since.
 /// </summary>
-public sealed class ReceiptChecker(NodeConfig config, NodeCredential credential, TimeProvider time)
+public sealed class ReceiptChecker(NodeConfig config, NodeCredential credential, Transport.PartnerConnections connections, TimeProvider time)
 {
     public async Task<IReadOnlyList<ReceiptCheck>> CheckAsync(IEnumerable<OutboxMessage> delivered, PartnerDirectory partners, CancellationToken cancellationToken)
     {
@@ -100,7 +100,7 @@ public sealed class ReceiptChecker(NodeConfig config, NodeCredential credential,
     {
         if (partner.Profile.Transport == TransportKind.Grpc)
         {
-            using var channel = GrpcChannel.ForAddress(partner.Profile.Endpoints.Grpc);
+            using var channel = GrpcChannel.ForAddress(partner.Profile.Endpoints.Grpc, new GrpcChannelOptions { HttpHandler = connections.CreateHandler() });
             try
             {
                 var reply = await new Transport.Grpc.V1.Exchange.ExchangeClient(channel).ProofAsync(
@@ -113,7 +113,7 @@ public sealed class ReceiptChecker(NodeConfig config, NodeCredential credential,
             }
         }
 
-        using var http = new HttpClient { Timeout = config.PartnerTimeout };
+        using var http = new HttpClient(connections.CreateHandler()) { Timeout = config.PartnerTimeout };
         using var get = new HttpRequestMessage(HttpMethod.Get,
             $"{partner.Profile.Endpoints.Soap.TrimEnd('/')}/n2n/{config.NodeId.ToLowerInvariant()}/log/proof?index={request.Index}&size={request.TreeSize}");
         get.Headers.Add(SoapEndpoint.ProofRequestHeader, Convert.ToBase64String(signed));

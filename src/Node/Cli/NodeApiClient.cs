@@ -16,11 +16,25 @@ internal sealed class NodeApiClient : IDisposable
     {
         _config = folder.LoadConfig();
         _dataRoot = folder.Root;
-        _http = new HttpClient { BaseAddress = new Uri(_config.SoapUrl + "/"), Timeout = TimeSpan.FromSeconds(60) };
+        _http = new HttpClient(OwnNodeHandler(folder, _config)) { BaseAddress = new Uri(_config.SoapUrl + "/"), Timeout = TimeSpan.FromSeconds(60) };
         _http.DefaultRequestHeaders.Add(BackendApi.ApiKeyHeader, _config.ApiKey);
     }
 
     public NodeConfig Config => _config;
+
+    /// <summary>Trusts exactly our own node's TLS certificate (it is usually self-signed or from a private PKI).</summary>
+    public static HttpMessageHandler OwnNodeHandler(DataFolder folder, NodeConfig config)
+    {
+        var handler = new SocketsHttpHandler();
+        if (config.Tls is { } tls)
+        {
+            var own = N2N.Trust.Keys.KeyFiles.ReadCertificate(File.ReadAllText(folder.Resolve(tls.CertificateFile)));
+            handler.SslOptions.RemoteCertificateValidationCallback = (_, certificate, _, _) =>
+                certificate is System.Security.Cryptography.X509Certificates.X509Certificate2 presented && presented.RawDataMemory.Span.SequenceEqual(own.RawDataMemory.Span);
+        }
+
+        return handler;
+    }
 
     /// <summary>Sends a request; returns the status and parsed JSON body. An unreachable node is a failed check (exit 1).</summary>
     public async Task<(int Status, JsonElement Body)> SendAsync(HttpMethod method, string path, HttpContent? content, CancellationToken cancellationToken)

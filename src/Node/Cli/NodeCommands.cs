@@ -26,11 +26,12 @@ internal static class NodeCommands
         var key = new Option<string>("--key") { Description = "Key type: ecdsa (P-256, default) or rsa (3072)", DefaultValueFactory = _ => "ecdsa" };
         key.AcceptOnlyFromAmong("ecdsa", "rsa");
         var force = new Option<bool>("--force") { Description = "Replace an existing node's keys and configuration" };
-        var command = new Command("init", "Create keys, certificate and configuration; export profile.json for partners") { node, soap, grpc, key, force };
+        var tls = new Option<bool>("--tls") { Description = "Serve HTTPS with a dev TLS certificate and require partners' pinned client certificates (URLs must be https)" };
+        var command = new Command("init", "Create keys, certificate and configuration; export profile.json for partners") { node, soap, grpc, key, force, tls };
         command.SetHandler((parse, context, _) =>
         {
             var kind = parse.GetValue(key) == "rsa" ? KeyKind.Rsa3072 : KeyKind.EcdsaP256;
-            var config = NodeSetup.Initialize(context.Folder, parse.GetValue(node)!, parse.GetValue(soap)!, parse.GetValue(grpc)!, kind, TimeProvider.System.GetUtcNow(), parse.GetValue(force));
+            var config = NodeSetup.Initialize(context.Folder, parse.GetValue(node)!, parse.GetValue(soap)!, parse.GetValue(grpc)!, kind, TimeProvider.System.GetUtcNow(), parse.GetValue(force), parse.GetValue(tls));
             if (context.Json)
             {
                 context.WriteJson(new { node = config.NodeId, data = context.Folder.Root, profile = context.Folder.ProfileFile, soapUrl = config.SoapUrl, grpcUrl = config.GrpcUrl });

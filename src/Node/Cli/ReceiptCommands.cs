@@ -21,7 +21,10 @@ internal static class ReceiptCommands
             var delivered = (await store.ListOutboxAsync(null, cancellationToken))
                 .Where(m => m.State is OutboxState.Delivered or OutboxState.Rejected && (only is null || m.Partner == only)).ToList();
             using var credential = KeyFiles.Load(context.Folder.Resolve(config.CertificateFile), config.KeyFile is null ? null : context.Folder.Resolve(config.KeyFile), config.KeyPassword);
-            var results = await new ReceiptChecker(config, credential, TimeProvider.System).CheckAsync(delivered, PartnerDirectory.Load(context.Folder), cancellationToken);
+            var partners = PartnerDirectory.Load(context.Folder);
+            using var tls = config.Tls is { } settings ? NodeSetup.LoadTls(context.Folder, settings) : null;
+            var results = await new ReceiptChecker(config, credential, new Transport.PartnerConnections(tls, () => partners.All), TimeProvider.System)
+                .CheckAsync(delivered, partners, cancellationToken);
             var failed = results.Where(r => !r.Ok).ToList();
             if (context.Json)
             {

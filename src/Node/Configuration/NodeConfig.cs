@@ -3,6 +3,21 @@ using System.Text.Json.Serialization;
 
 namespace N2N.Node.Configuration;
 
+/// <summary>TLS for the node's endpoints, with client certificates pinned per partner (production).</summary>
+public sealed record TlsSettings
+{
+    /// <summary>The TLS certificate (PEM or PFX), relative to the data folder; also presented as our client certificate.</summary>
+    public required string CertificateFile { get; init; }
+
+    /// <summary>PKCS#8 key (PEM) for a PEM certificate.</summary>
+    public string? KeyFile { get; init; }
+
+    public string? KeyPassword { get; init; }
+
+    /// <summary>Refuse partner messages whose TLS client certificate is not pinned for that partner. <value>The default value is true.</value></summary>
+    public bool RequireClientCertificate { get; init; } = true;
+}
+
 /// <summary>A node's configuration, <c>DIR/node.json</c>.</summary>
 public sealed record NodeConfig
 {
@@ -26,6 +41,9 @@ public sealed record NodeConfig
 
     /// <summary>Password of a PFX file, if any.</summary>
     public string? KeyPassword { get; init; }
+
+    /// <summary>TLS and mutual TLS; null serves cleartext HTTP (development).</summary>
+    public TlsSettings? Tls { get; init; }
 
     /// <summary>Largest accepted message. <value>The default value is 4 MiB.</value></summary>
     public int MaxMessageBytes { get; init; } = 4 * 1024 * 1024;
@@ -60,6 +78,10 @@ public sealed record NodeConfig
             if (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https"))
             {
                 errors.Add($"{name} '{url}' must be an absolute http(s) URL");
+            }
+            else if ((uri.Scheme == "https") != (Tls is not null))
+            {
+                errors.Add($"{name} '{url}' must be {(Tls is null ? "http (no tls section)" : "https (tls is configured)")}");
             }
         }
 

@@ -9,7 +9,7 @@ public static class NodeSetup
     /// <summary>Dev certificates live two years: long enough for a pilot, short enough not to become production keys.</summary>
     private static readonly TimeSpan DevCertificateLifetime = TimeSpan.FromDays(730);
 
-    public static NodeConfig Initialize(DataFolder folder, string nodeId, string soapUrl, string grpcUrl, KeyKind keyKind, DateTimeOffset now, bool force = false)
+    public static NodeConfig Initialize(DataFolder folder, string nodeId, string soapUrl, string grpcUrl, KeyKind keyKind, DateTimeOffset now, bool force = false, bool tls = false)
     {
         if (folder.IsInitialized && !force)
         {
@@ -22,6 +22,7 @@ public static class NodeSetup
             SoapUrl = soapUrl.TrimEnd('/'),
             GrpcUrl = grpcUrl.TrimEnd('/'),
             ApiKey = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(24)),
+            Tls = tls ? new TlsSettings { CertificateFile = "keys/tls.crt.pem", KeyFile = "keys/tls.key.pem" } : null,
         };
         var errors = config.Validate();
         if (errors.Count > 0)
@@ -31,6 +32,11 @@ public static class NodeSetup
 
         Directory.CreateDirectory(folder.Root);
         KeyFiles.GenerateDevKey(config.NodeId, keyKind, folder.Resolve(config.CertificateFile), folder.Resolve(config.KeyFile!), now, DevCertificateLifetime);
+        if (config.Tls is { } settings)
+        {
+            KeyFiles.GenerateDevTlsCertificate(config.NodeId, folder.Resolve(settings.CertificateFile), folder.Resolve(settings.KeyFile!), now, DevCertificateLifetime);
+        }
+
         folder.SaveConfig(config);
         ExportProfile(folder, config);
         return config;
@@ -76,6 +82,10 @@ public static class NodeSetup
         return rotated;
     }
 
+    /// <summary>Our TLS credential (server certificate, and client certificate towards partners).</summary>
+    public static NodeCredential LoadTls(DataFolder folder, TlsSettings tls) =>
+        KeyFiles.Load(folder.Resolve(tls.CertificateFile), tls.KeyFile is null ? null : folder.Resolve(tls.KeyFile), tls.KeyPassword);
+
     /// <summary>Writes profile.json: what a partner imports to pin our certificate and reach our endpoints.</summary>
     public static NodeProfile ExportProfile(DataFolder folder, NodeConfig config)
     {
@@ -85,6 +95,7 @@ public static class NodeSetup
         {
             Country = config.NodeId,
             Endpoints = new Endpoints { Soap = config.SoapUrl, Grpc = config.GrpcUrl },
+            TlsCertificate = config.Tls is { } tls ? LoadTls(folder, tls).Certificate.ExportCertificatePem() : null,
             Certificates =
             [
                 new CertificateEntry { Pem = cert.ExportCertificatePem(), ValidFrom = cert.NotBefore.ToUniversalTime(), ValidTo = cert.NotAfter.ToUniversalTime() },

@@ -6,9 +6,13 @@ using N2N.Trust.TrustStore;
 namespace N2N.Node.Configuration;
 
 /// <summary>A loaded partner: its profile and the trust material parsed from it.</summary>
-public sealed record Partner(PartnerProfile Profile, PartnerTrust Trust)
+public sealed record Partner(PartnerProfile Profile, PartnerTrust Trust, IReadOnlyList<System.Security.Cryptography.X509Certificates.X509Certificate2> TlsPins)
 {
     public string Country => Profile.Country;
+
+    /// <summary>True when <paramref name="certificate"/> is, byte for byte, one of the partner's pinned TLS certificates.</summary>
+    public bool IsPinnedTls(System.Security.Cryptography.X509Certificates.X509Certificate2? certificate) =>
+        certificate is not null && TlsPins.Any(p => p.RawDataMemory.Span.SequenceEqual(certificate.RawDataMemory.Span));
 }
 
 /// <summary>The partners of this node, loaded from <c>DIR/partners/</c>.</summary>
@@ -85,6 +89,7 @@ public sealed class PartnerDirectory
             Endpoints = exported.Endpoints,
             Certificates = exported.Certificates,
             Documents = documents,
+            TlsCertificates = exported.TlsCertificate is null ? [] : [exported.TlsCertificate],
         };
         DataFolder.WriteJson(Path.Combine(folder.PartnersDirectory, profile.Country.ToLowerInvariant() + ".json"), profile);
         return profile;
@@ -149,5 +154,6 @@ public sealed class PartnerDirectory
     private static Partner ToPartner(PartnerProfile profile) =>
         new(profile, new PartnerTrust(
             profile.Country.ToUpperInvariant(),
-            profile.Certificates.Select(c => new PinnedCertificate(KeyFiles.ReadCertificate(c.Pem), c.ValidFrom, c.ValidTo)).ToList()));
+            profile.Certificates.Select(c => new PinnedCertificate(KeyFiles.ReadCertificate(c.Pem), c.ValidFrom, c.ValidTo)).ToList()),
+            [.. profile.TlsCertificates.Select(KeyFiles.ReadCertificate)]);
 }

@@ -88,6 +88,9 @@ public sealed record NodeProfile
 
     public required IReadOnlyList<CertificateEntry> Certificates { get; init; }
 
+    /// <summary>The node's TLS certificate (PEM), pinned by partners for mutual TLS; absent when it serves cleartext.</summary>
+    public string? TlsCertificate { get; init; }
+
     /// <summary>Optional: the document mapping this node proposes; the reference agreement applies otherwise.</summary>
     public IReadOnlyDictionary<string, DocumentRoute>? Documents { get; init; }
 
@@ -108,6 +111,9 @@ public sealed record PartnerProfile
 
     /// <summary>Allowed document types and their wire format; anything else is NOT_ALLOWED.</summary>
     public required IReadOnlyDictionary<string, DocumentRoute> Documents { get; init; }
+
+    /// <summary>The partner's pinned TLS certificates (PEM): its client certificate towards us, its server certificate towards it.</summary>
+    public IReadOnlyList<string> TlsCertificates { get; init; } = [];
 
     /// <summary>Retry policy for deliveries to this partner. <value>The default value is <see cref="DeliveryPolicy.Default"/>.</value></summary>
     public DeliveryPolicy Delivery { get; init; } = DeliveryPolicy.Default;

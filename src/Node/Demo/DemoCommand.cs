@@ -126,8 +126,9 @@ internal static class DemoCommand
         var tw = nodes[0];
         var twConfig = tw.Folder.LoadConfig();
         using var twKey = KeyFiles.Load(tw.Folder.Resolve(twConfig.CertificateFile), tw.Folder.Resolve(twConfig.KeyFile!));
-        var receipts = await new ReceiptChecker(twConfig, twKey, TimeProvider.System).CheckAsync(
-            await tw.Store.ListOutboxAsync(OutboxState.Delivered, cancellationToken), PartnerDirectory.Load(tw.Folder), cancellationToken);
+        var twPartners = PartnerDirectory.Load(tw.Folder);
+        var receipts = await new ReceiptChecker(twConfig, twKey, new Transport.PartnerConnections(null, () => twPartners.All), TimeProvider.System).CheckAsync(
+            await tw.Store.ListOutboxAsync(OutboxState.Delivered, cancellationToken), twPartners, cancellationToken);
         story.Check(receipts.Count > 0 && receipts.All(r => r.Ok),
             $"TW receipts check: {receipts.Count(r => r.Ok)} of {receipts.Count} receipts from CN and KR proven against their logs (inclusion + consistency)");
     }

@@ -31,10 +31,12 @@ public sealed partial class ExchangePipeline(
     ILogger<ExchangePipeline> logger)
 {
     /// <param name="partnerPath">The partner the transport says sent this (SOAP: the URL path; gRPC: the claimed sender), or null if unreadable.</param>
-    public async Task<InboundOutcome> ProcessAsync(IMessageBinding binding, string? partnerPath, byte[] raw, bool truncated, CancellationToken cancellationToken)
+    /// <param name="clientCertificate">The TLS client certificate of the connection, if any (pinned per partner when mTLS is on).</param>
+    public async Task<InboundOutcome> ProcessAsync(IMessageBinding binding, string? partnerPath, byte[] raw, bool truncated, CancellationToken cancellationToken,
+        System.Security.Cryptography.X509Certificates.X509Certificate2? clientCertificate = null)
     {
         var now = time.GetUtcNow();
-        var (authenticatedPartner, verifiedMessage, refusal) = await AuthenticateAsync(binding, partnerPath, raw, truncated, now, cancellationToken);
+        var (authenticatedPartner, verifiedMessage, refusal) = await AuthenticateAsync(binding, partnerPath, raw, truncated, clientCertificate, now, cancellationToken);
         if (refusal is not null)
         {
             return refusal;
@@ -107,10 +109,11 @@ public sealed partial class ExchangePipeline(
     /// A partner's query (gRPC Query): authenticated and translated like any message, logged, answered by the handler
     /// for its type, and the signed response logged too. Refusals are faults: the reply to a query is its answer.
     /// </summary>
-    public async Task<InboundOutcome> AnswerQueryAsync(IMessageBinding binding, string? partnerPath, byte[] raw, bool truncated, CancellationToken cancellationToken)
+    public async Task<InboundOutcome> AnswerQueryAsync(IMessageBinding binding, string? partnerPath, byte[] raw, bool truncated, CancellationToken cancellationToken,
+        System.Security.Cryptography.X509Certificates.X509Certificate2? clientCertificate = null)
     {
         var now = time.GetUtcNow();
-        var (authenticatedPartner, verifiedMessage, refusal) = await AuthenticateAsync(binding, partnerPath, raw, truncated, now, cancellationToken);
+        var (authenticatedPartner, verifiedMessage, refusal) = await AuthenticateAsync(binding, partnerPath, raw, truncated, clientCertificate, now, cancellationToken);
         if (refusal is not null)
         {
             return refusal;
@@ -147,7 +150,8 @@ public sealed partial class ExchangePipeline(
     }
 
     private async Task<(Partner? Partner, VerifiedMessage? Message, InboundOutcome? Refusal)> AuthenticateAsync(
-        IMessageBinding binding, string? partnerPath, byte[] raw, bool truncated, DateTimeOffset now, CancellationToken cancellationToken)
+        IMessageBinding binding, string? partnerPath, byte[] raw, bool truncated, System.Security.Cryptography.X509Certificates.X509Certificate2? clientCertificate,
+        DateTimeOffset now, CancellationToken cancellationToken)
     {
         if (partnerPath is null)
         {
@@ -158,6 +162,14 @@ public sealed partial class ExchangePipeline(
         if (partner is null)
         {
             return (null, null, await RefuseAsync(binding, partnerPath, raw, ReasonCodes.UnknownPartner, $"no partner '{partnerPath}' is configured on node {config.NodeId}", now, cancellationToken));
+        }
+
+        if (config.Tls?.RequireClientCertificate == true && !partner.IsPinnedTls(clientCertificate))
+        {
+            // Mutual TLS: the connection must come from the partner's pinned TLS certificate; one that merely chains
+            // to a CA, or a different partner's, is not enough.
+            return (null, null, await RefuseAsync(binding, partner.Country, raw, ReasonCodes.UntrustedCert,
+                clientCertificate is null ? "no TLS client certificate" : $"TLS client certificate {clientCertificate.Subject} is not pinned for partner {partner.Country}", now, cancellationToken));
         }
 
         if (truncated)

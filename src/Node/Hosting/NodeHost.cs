@@ -10,6 +10,7 @@ using N2N.Node.Delivery;
 using N2N.Node.Exchange;
 using N2N.Node.Log;
 using N2N.Node.Registry;
+using N2N.Node.Transport;
 using N2N.Node.Transport.Grpc;
 using N2N.Node.Transport.Soap;
 using N2N.Trust.Keys;
@@ -37,6 +38,7 @@ public static class NodeHost
         var config = folder.LoadConfig();
         var credential = KeyFiles.Load(folder.Resolve(config.CertificateFile), config.KeyFile is null ? null : folder.Resolve(config.KeyFile), config.KeyPassword);
         var partners = PartnerDirectory.Load(folder);
+        var tls = config.Tls is { } tlsSettings ? NodeSetup.LoadTls(folder, tlsSettings) : null;
 
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ContentRootPath = folder.Root, Args = [] });
         builder.WebHost.ConfigureKestrel(kestrel =>
@@ -44,9 +46,9 @@ public static class NodeHost
             // The SOAP endpoint reads at most maxMessageBytes itself and answers TOO_LARGE (logged); Kestrel's own
             // limit would answer first, with an empty 413 and no log entry.
             kestrel.Limits.MaxRequestBodySize = null;
-            Listen(kestrel, config.SoapUrl, HttpProtocols.Http1);
-            // Cleartext HTTP/2 cannot be negotiated, so the gRPC endpoint speaks HTTP/2 only (prior knowledge).
-            Listen(kestrel, config.GrpcUrl, HttpProtocols.Http2);
+            // Cleartext HTTP/2 cannot be negotiated, so without TLS the SOAP port is HTTP/1.1 and gRPC is HTTP/2 only.
+            Listen(kestrel, config.SoapUrl, tls is null ? HttpProtocols.Http1 : HttpProtocols.Http1AndHttp2, tls);
+            Listen(kestrel, config.GrpcUrl, HttpProtocols.Http2, tls);
         });
         builder.Logging.SetMinimumLevel(options.MinimumLogLevel);
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
@@ -71,9 +73,10 @@ public static class NodeHost
         services.AddSingleton<AeoLiveQuery>();
         services.AddSingleton<Audit.ProofService>();
         services.AddSingleton<Resender>();
+        services.AddSingleton(new PartnerConnections(tls, () => partners.All));
         services.AddSingleton<IPartnerChannel, SoapChannel>();
         services.AddSingleton<IPartnerChannel, GrpcChannelPool>();
-        services.AddHttpClient(SoapChannel.HttpClientName);
+        services.AddHttpClient(SoapChannel.HttpClientName).ConfigurePrimaryHttpMessageHandler(sp => sp.GetRequiredService<PartnerConnections>().CreateHandler());
         // Twice the limit, so an oversize envelope still reaches the pipeline and is refused (and logged) as TOO_LARGE.
         services.AddGrpc(grpc => grpc.MaxReceiveMessageSize = config.MaxMessageBytes * 2);
         services.AddSingleton<TreeHeadSigner>();
@@ -109,10 +112,23 @@ public static class NodeHost
         return app;
     }
 
-    private static void Listen(KestrelServerOptions kestrel, string url, HttpProtocols protocols)
+    private static void Listen(KestrelServerOptions kestrel, string url, HttpProtocols protocols, NodeCredential? tls)
     {
         var uri = new Uri(url);
-        Action<ListenOptions> configure = listen => listen.Protocols = protocols;
+        Action<ListenOptions> configure = listen =>
+        {
+            listen.Protocols = protocols;
+            if (tls is not null)
+            {
+                listen.UseHttps(tls.Certificate, https =>
+                {
+                    // Requested, not required, at the TLS layer: the backend API on the same port has its own key, and
+                    // a partner's certificate is judged against that partner's pins in the pipeline (and logged).
+                    https.ClientCertificateMode = Microsoft.AspNetCore.Server.Kestrel.Https.ClientCertificateMode.AllowCertificate;
+                    https.AllowAnyClientCertificate();
+                });
+            }
+        };
         if (IPAddress.TryParse(uri.Host, out var address))
         {
             kestrel.Listen(address, uri.Port, configure);

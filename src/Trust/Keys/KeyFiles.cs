@@ -48,6 +48,33 @@ public static class KeyFiles
             : X509CertificateLoader.LoadCertificate(Convert.FromBase64String(text));
     }
 
+    /// <summary>
+    /// Writes a self-signed dev TLS certificate (ECDSA P-256) for 127.0.0.1 and localhost, usable as server and as
+    /// client certificate: partners pin it exactly, so no CA is involved.
+    /// </summary>
+    public static void GenerateDevTlsCertificate(string nodeId, string certPath, string keyPath, DateTimeOffset now, TimeSpan lifetime)
+    {
+        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        var request = new CertificateRequest(new X500DistinguishedName($"CN=N2N Node {nodeId} TLS, O=N2N dev, C={nodeId}"), key, HashAlgorithmName.SHA256);
+        var names = new SubjectAlternativeNameBuilder();
+        names.AddIpAddress(System.Net.IPAddress.Loopback);
+        names.AddIpAddress(System.Net.IPAddress.IPv6Loopback);
+        names.AddDnsName("localhost");
+        request.CertificateExtensions.Add(names.Build());
+        request.CertificateExtensions.Add(new X509BasicConstraintsExtension(false, false, 0, true));
+        request.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.DigitalSignature, true));
+        request.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension([new Oid("1.3.6.1.5.5.7.3.1"), new Oid("1.3.6.1.5.5.7.3.2")], false));
+        using var cert = request.CreateSelfSigned(now.AddMinutes(-10), now.Add(lifetime));
+        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(keyPath))!);
+        File.WriteAllText(keyPath, key.ExportPkcs8PrivateKeyPem());
+        if (!OperatingSystem.IsWindows())
+        {
+            File.SetUnixFileMode(keyPath, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        }
+
+        File.WriteAllText(certPath, cert.ExportCertificatePem());
+    }
+
     /// <summary>Writes a new self-signed dev key and certificate as PEM files (key PKCS#8, mode 600 where supported).</summary>
     public static void GenerateDevKey(string nodeId, KeyKind kind, string certPath, string keyPath, DateTimeOffset now, TimeSpan lifetime)
     {

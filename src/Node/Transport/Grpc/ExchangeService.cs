@@ -17,7 +17,7 @@ internal sealed class ExchangeService(ExchangePipeline pipeline, GrpcBinding bin
         var raw = request.CoseSign1.ToByteArray();
         // The partner is the claimed sender; the pipeline then holds the signature to that partner's pins.
         var sender = Admit(raw);
-        var outcome = await pipeline.ProcessAsync(binding, sender, raw, raw.Length > config.MaxMessageBytes, context.CancellationToken);
+        var outcome = await pipeline.ProcessAsync(binding, sender, raw, raw.Length > config.MaxMessageBytes, context.CancellationToken, context.GetHttpContext().Connection.ClientCertificate);
         return outcome.Reply is not null
             ? new V1.Envelope { CoseSign1 = ByteString.CopyFrom(outcome.Reply) }
             : throw Fault(outcome.FaultCode!, outcome.FaultMessage!);
@@ -26,7 +26,7 @@ internal sealed class ExchangeService(ExchangePipeline pipeline, GrpcBinding bin
     public override async Task<V1.Envelope> Query(V1.Envelope request, ServerCallContext context)
     {
         var raw = request.CoseSign1.ToByteArray();
-        var outcome = await pipeline.AnswerQueryAsync(binding, Admit(raw), raw, raw.Length > config.MaxMessageBytes, context.CancellationToken);
+        var outcome = await pipeline.AnswerQueryAsync(binding, Admit(raw), raw, raw.Length > config.MaxMessageBytes, context.CancellationToken, context.GetHttpContext().Connection.ClientCertificate);
         return outcome.Reply is not null
             ? new V1.Envelope { CoseSign1 = ByteString.CopyFrom(outcome.Reply) }
             : throw Fault(outcome.FaultCode!, outcome.FaultMessage!);
@@ -38,7 +38,7 @@ internal sealed class ExchangeService(ExchangePipeline pipeline, GrpcBinding bin
         {
             var raw = request.CoseSign1.ToByteArray();
             Admit(raw);
-            return new V1.Envelope { CoseSign1 = ByteString.CopyFrom(await proofs.AnswerAsync(null, raw, context.CancellationToken)) };
+            return new V1.Envelope { CoseSign1 = ByteString.CopyFrom(await proofs.AnswerAsync(null, raw, context.CancellationToken, context.GetHttpContext().Connection.ClientCertificate)) };
         }
         catch (TrustException e)
         {

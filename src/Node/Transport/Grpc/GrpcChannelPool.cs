@@ -9,7 +9,7 @@ using N2N.Node.Exchange;
 namespace N2N.Node.Transport.Grpc;
 
 /// <summary>Calls partners' <c>n2n.v1.Exchange</c> services; one HTTP/2 channel per partner address, reused.</summary>
-internal sealed class GrpcChannelPool(GrpcBinding binding, NodeConfig config) : IPartnerChannel, IDisposable
+internal sealed class GrpcChannelPool(GrpcBinding binding, NodeConfig config, PartnerConnections connections) : IPartnerChannel, IDisposable
 {
     private readonly ConcurrentDictionary<string, GrpcChannel> _channels = new(StringComparer.Ordinal);
 
@@ -32,6 +32,7 @@ internal sealed class GrpcChannelPool(GrpcBinding binding, NodeConfig config) : 
         {
             MaxReceiveMessageSize = config.MaxMessageBytes,
             MaxSendMessageSize = config.MaxMessageBytes * 2,
+            HttpHandler = connections.CreateHandler(),
         })));
         var request = new V1.Envelope { CoseSign1 = ByteString.CopyFrom(envelope) };
         try

@@ -41,7 +41,7 @@ internal static class SoapEndpoint
     private static async Task<InboundOutcome> ProcessAsync(HttpContext context, string partner, ExchangePipeline pipeline, SoapBinding binding, NodeConfig config, CancellationToken cancellationToken)
     {
         var (body, truncated) = await ReadBoundedAsync(context.Request.Body, config.MaxMessageBytes, cancellationToken);
-        return await pipeline.ProcessAsync(binding, partner, body, truncated, cancellationToken);
+        return await pipeline.ProcessAsync(binding, partner, body, truncated, cancellationToken, context.Connection.ClientCertificate);
     }
 
     /// <summary>The request header carrying the partner's signed <c>n2n.proof-request</c> (COSE_Sign1, base64).</summary>
@@ -64,7 +64,7 @@ internal static class SoapEndpoint
                 throw new N2N.Trust.TrustException(N2N.Trust.ReasonCodes.Malformed, "the query does not match the signed proof request");
             }
 
-            return Results.Bytes(await proofs.AnswerAsync(partner, signed, cancellationToken), "application/cose");
+            return Results.Bytes(await proofs.AnswerAsync(partner, signed, cancellationToken, request.HttpContext.Connection.ClientCertificate), "application/cose");
         }
         catch (Exception e) when (e is FormatException or System.Security.Cryptography.CryptographicException or System.Text.Json.JsonException)
         {
