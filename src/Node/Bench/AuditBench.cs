@@ -86,8 +86,9 @@ internal static class AuditBench
                 Directory.Delete(dir, recursive: true);
             }
         });
-        var command = new Command("bench", "Benchmarks");
+        var command = new Command("bench", "Benchmarks: crypto ceiling and real exchanges per binding (default); 'bench audit' for the log");
         command.Subcommands.Add(audit);
+        ExchangeBench.AddTo(command);
         return command;
     }
 }
