@@ -20,6 +20,11 @@ internal static class AeoApi
         api.MapPut("/aeo/own", LoadOwnAsync);
         api.MapGet("/aeo/{country}/{id}", VerifyAsync);
         api.MapPost("/aeo/publish", PublishAsync);
+        api.MapPost("/aeo/rebuild", async (AeoRegistryUpdater updater, CancellationToken cancellationToken) =>
+        {
+            var (before, after, lists) = await updater.RebuildAsync(cancellationToken);
+            return Results.Ok(new { lists, before, after, same = before == after });
+        });
         return api;
     }
 

@@ -44,6 +44,11 @@ public sealed class ReceiptChecker(NodeConfig config, NodeCredential credential,
             {
                 results.Add(Result(false, $"{e.ReasonCode}: {e.Message}"));
             }
+            catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+            {
+                // A partner's malformed answer or a timeout fails that receipt, not the whole check.
+                results.Add(Result(false, $"{e.GetType().Name}: {e.Message}"));
+            }
         }
 
         return results;

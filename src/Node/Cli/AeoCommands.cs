@@ -115,21 +115,40 @@ internal static class AeoCommands
         var command = new Command("rebuild", "Rebuild the AEO registry from the exchange log alone, and say whether it changed");
         command.SetHandler(async (_, context, cancellationToken) =>
         {
-            var store = await LogCommands.OpenAsync(context.Folder, cancellationToken);
-            var registry = new SqliteAeoRegistry(context.Folder.Database);
-            await registry.InitializeAsync(cancellationToken);
-            var updater = new AeoRegistryUpdater(registry, store, Configuration.PartnerDirectory.Load(context.Folder), Audit.Replayer.AllBindings());
-            var (before, after, lists) = await updater.RebuildAsync(cancellationToken);
+            // A running node rebuilds under its own apply lock (the CLI's lock would not cover the node's process).
+            (int Lists, string Before, string After) result;
+            try
+            {
+                using var api = new NodeApiClient(context.Folder);
+                var (status, body) = await api.PostJsonAsync("api/aeo/rebuild", new { }, cancellationToken);
+                if (status != 200)
+                {
+                    throw new CheckFailedException("refused: " + NodeApiClient.Reason(status, body));
+                }
+
+                result = (body.GetProperty("lists").GetInt32(), body.GetProperty("before").GetString()!, body.GetProperty("after").GetString()!);
+            }
+            catch (CheckFailedException e) when (e.Message.Contains("not reachable", StringComparison.Ordinal))
+            {
+                var store = await LogCommands.OpenAsync(context.Folder, cancellationToken);
+                var registry = new SqliteAeoRegistry(context.Folder.Database);
+                await registry.InitializeAsync(cancellationToken);
+                using var updater = new AeoRegistryUpdater(registry, store, Configuration.PartnerDirectory.Load(context.Folder), Audit.Replayer.AllBindings());
+                var (before, after, lists) = await updater.RebuildAsync(cancellationToken);
+                result = (lists, before, after);
+            }
+
+            var (count, stateBefore, stateAfter) = result;
             if (context.Json)
             {
-                context.WriteJson(new { lists, before, after, same = before == after });
+                context.WriteJson(new { lists = count, before = stateBefore, after = stateAfter, same = stateBefore == stateAfter });
             }
             else
             {
-                context.Out.WriteLine($"re-applied {lists} list(s) from the log");
-                context.Out.WriteLine($"before: {before}");
-                context.Out.WriteLine($"after:  {after}");
-                context.Out.WriteLine(before == after ? "same state" : "the registry differed from the log and has been rebuilt");
+                context.Out.WriteLine($"re-applied {count} list(s) from the log");
+                context.Out.WriteLine($"before: {stateBefore}");
+                context.Out.WriteLine($"after:  {stateAfter}");
+                context.Out.WriteLine(stateBefore == stateAfter ? "same state" : "the registry differed from the log and has been rebuilt");
             }
 
             return ExitCodes.Ok;

@@ -93,6 +93,12 @@ public static class CliApp
             await stderr.WriteLineAsync("n2n: " + e.Message);
             return ExitCodes.Usage;
         }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            // An HTTP timeout surfaces as a cancellation; the user did not cancel, so it is a failed check.
+            await stderr.WriteLineAsync("n2n: timed out waiting for the node or a partner");
+            return ExitCodes.CheckFailed;
+        }
         catch (Exception e) when (e is not OperationCanceledException)
         {
             // Whatever went wrong, the user gets one line, not a stack trace.

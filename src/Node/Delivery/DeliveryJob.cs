@@ -79,6 +79,15 @@ public sealed partial class DeliveryJob(
             return;
         }
 
+        var current = await store.GetOutboxAsync(messageId, cancellationToken);
+        if (current?.Attempts == expectedAttempts)
+        {
+            // Failed before the attempt was claimed (nothing was sent): try the same attempt again, uncounted.
+            await store.FailAttemptAsync(messageId, failure.Value.Error, dead: false, time.GetUtcNow(), cancellationToken);
+            jobs.Schedule<DeliveryJob>(job => job.DeliverAsync(messageId, expectedAttempts, CancellationToken.None), policy.Backoff(1));
+            return;
+        }
+
         var attempt = expectedAttempts + 1;
         var dead = failure.Value.Permanent || attempt - message.RetryBase >= policy.Attempts;
         await store.FailAttemptAsync(messageId, failure.Value.Error, dead, time.GetUtcNow(), cancellationToken);

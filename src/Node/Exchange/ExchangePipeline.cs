@@ -204,11 +204,12 @@ public sealed partial class ExchangePipeline(
         {
             try
             {
-                await handler.HandleAsync(message, cancellationToken);
+                // Not the request's token: a sender that gives up must not leave committed data unapplied.
+                await handler.HandleAsync(message, CancellationToken.None);
             }
-            catch (Exception e) when (e is not OperationCanceledException)
+            catch (Exception e)
             {
-                // The entry is committed and the receipt stands; derived state is rebuilt from the log.
+                // The entry is committed and the receipt stands; derived state catches up from the log.
                 LogHandlerFailed(logger, e, handler.GetType().Name, message.LogIndex);
             }
         }
@@ -242,6 +243,12 @@ public sealed partial class ExchangePipeline(
         }
 
         var translation = adapters.Translate(adapter, payload);
+        if (translation.Document is AeoStatusList list && !string.Equals(list.IssuingCountry, partner.Country, StringComparison.OrdinalIgnoreCase))
+        {
+            // A partner speaks for its own AEOs only: a list "issued by" another country would rewrite that country's registry (ours included).
+            return (Verdict.Rejected, new AdapterError(ReasonCodes.NotAllowed, null, $"partner {partner.Country} may send only its own AEO list, not one issued by {list.IssuingCountry}"), adapter.Id, null, null);
+        }
+
         return translation.IsSuccess
             ? (Verdict.Accepted, null, adapter.Id, translation.Document, translation.CanonicalJson)
             : (Verdict.Rejected, translation.Error, adapter.Id, null, null);

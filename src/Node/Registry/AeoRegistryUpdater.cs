@@ -10,24 +10,46 @@ namespace N2N.Node.Registry;
 /// Feeds partners' AEO lists from the log into the registry: live after each commit, at start-up for anything a
 /// crash left unapplied, and from scratch on <c>aeo rebuild</c>. All three apply the same entries in log order.
 /// </summary>
-public sealed class AeoRegistryUpdater(IAeoRegistry registry, IExchangeStore store, PartnerDirectory partners, IEnumerable<IMessageBinding> bindings) : IInboundHandler
+public sealed class AeoRegistryUpdater(IAeoRegistry registry, IExchangeStore store, PartnerDirectory partners, IEnumerable<IMessageBinding> bindings) : IInboundHandler, IDisposable
 {
-    public Task HandleAsync(AcceptedMessage message, CancellationToken cancellationToken) =>
-        message.Document is AeoStatusList list
-            ? registry.ApplyAsync(list, Provenance(message.LogIndex, message.Header.MessageId.ToString("D"), message.Signer.Subject, message.Received, list), cancellationToken)
-            : Task.CompletedTask;
+    // Handlers of concurrent commits run in any order; applying is always "everything after the last applied, in log
+    // order", one at a time, so the registry never depends on which handler ran first.
+    private readonly SemaphoreSlim _applyLock = new(1, 1);
 
-    /// <summary>Applies accepted lists logged after the last one the registry holds.</summary>
+    public async Task HandleAsync(AcceptedMessage message, CancellationToken cancellationToken)
+    {
+        if (message.Document is AeoStatusList)
+        {
+            await CatchUpAsync(cancellationToken);
+        }
+    }
+
+    /// <summary>Applies accepted lists logged after the last one the registry holds, in log order.</summary>
     public async Task<int> CatchUpAsync(CancellationToken cancellationToken)
     {
+        await _applyLock.WaitAsync(cancellationToken);
+        try
+        {
+            return await ApplyFromAsync(await registry.LastAppliedLogIndexAsync(cancellationToken) + 1, cancellationToken);
+        }
+        finally
+        {
+            _applyLock.Release();
+        }
+    }
+
+    public void Dispose() => _applyLock.Dispose();
+
+    private async Task<int> ApplyFromAsync(long from, CancellationToken cancellationToken)
+    {
         var applied = 0;
-        var from = await registry.LastAppliedLogIndexAsync(cancellationToken) + 1;
         while (true)
         {
             var page = await store.ListAsync(new LogQuery(from, 1000, Direction.In, null, Verdict.Accepted), cancellationToken);
             foreach (var entry in page.Where(e => e.Draft.DocumentType == AeoStatusList.TypeName && e.Draft.CanonicalJson is not null))
             {
-                if (CanonicalJson.Parse(entry.Draft.CanonicalJson).Document is AeoStatusList list)
+                // Only a partner's own list counts (the pipeline refuses others; older logs may still hold one).
+                if (CanonicalJson.Parse(entry.Draft.CanonicalJson).Document is AeoStatusList list && string.Equals(list.IssuingCountry, entry.Draft.Partner, StringComparison.OrdinalIgnoreCase))
                 {
                     await registry.ApplyAsync(list, Provenance(entry.Index, entry.Draft.MessageId, SignerOf(entry), entry.Draft.Time, list), cancellationToken);
                     applied++;
@@ -46,10 +68,18 @@ public sealed class AeoRegistryUpdater(IAeoRegistry registry, IExchangeStore sto
     /// <summary>Forgets the derived partner state and re-applies every accepted list in the log.</summary>
     public async Task<(string Before, string After, int Lists)> RebuildAsync(CancellationToken cancellationToken)
     {
-        var before = await registry.StateDigestAsync(cancellationToken);
-        await registry.ClearPartnerStateAsync(cancellationToken);
-        var lists = await CatchUpAsync(cancellationToken);
-        return (before, await registry.StateDigestAsync(cancellationToken), lists);
+        await _applyLock.WaitAsync(cancellationToken);
+        try
+        {
+            var before = await registry.StateDigestAsync(cancellationToken);
+            await registry.ClearPartnerStateAsync(cancellationToken);
+            var lists = await ApplyFromAsync(0, cancellationToken);
+            return (before, await registry.StateDigestAsync(cancellationToken), lists);
+        }
+        finally
+        {
+            _applyLock.Release();
+        }
     }
 
     /// <summary>Who signed a logged message: re-verified from its raw bytes against the certificate pinned at its time.</summary>

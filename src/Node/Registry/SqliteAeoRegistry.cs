@@ -83,8 +83,9 @@ internal sealed class SqliteAeoRegistry(string path) : IAeoRegistry
         var aeoId = id;
         if (id.Contains(':', StringComparison.Ordinal))
         {
-            aeoId = await ScalarAsync(connection, null, "SELECT aeo_id FROM aeo_national_ids WHERE country = $c AND national_id = $n LIMIT 1", cancellationToken,
-                ("$c", country), ("$n", id)) as string ?? id;
+            // A national id may move to another AEO id over time: of the operators ever listed with it, take the one
+            // whose latest record as of the date still carries it, latest in log order.
+            aeoId = await ResolveNationalIdAsync(connection, country, id, date, cancellationToken) ?? id;
         }
 
         await using var command = connection.CreateCommand();
@@ -108,6 +109,32 @@ internal sealed class SqliteAeoRegistry(string path) : IAeoRegistry
             reader.IsDBNull(5) ? null : reader.GetInt64(5), reader.IsDBNull(6) ? null : reader.GetString(6), reader.IsDBNull(7) ? null : reader.GetString(7),
             DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(8)));
         return AeoVerdict.Judge(country, id, date, record, provenance);
+    }
+
+    private static async Task<string?> ResolveNationalIdAsync(SqliteConnection connection, string country, string nationalId, DateOnly date, CancellationToken cancellationToken)
+    {
+        await using var command = connection.CreateCommand();
+        command.CommandText = """
+            SELECT h.aeo_id, h.record FROM aeo_national_ids n
+            JOIN aeo_history h ON h.seq = (
+                SELECT seq FROM aeo_history WHERE country = n.country AND aeo_id = n.aeo_id AND as_of <= $d ORDER BY log_index DESC, seq DESC LIMIT 1)
+            WHERE n.country = $c AND n.national_id = $n
+            ORDER BY h.log_index DESC, h.seq DESC
+            """;
+        command.Parameters.AddWithValue("$c", country);
+        command.Parameters.AddWithValue("$n", nationalId);
+        command.Parameters.AddWithValue("$d", date.ToString("yyyy-MM-dd"));
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            var record = reader.IsDBNull(1) ? null : JsonSerializer.Deserialize<AeoRecord>(reader.GetString(1), AeoVerdict.Json);
+            if (record?.NationalIds.Any(n => $"{n.Scheme}:{n.Value}" == nationalId) == true)
+            {
+                return reader.GetString(0);
+            }
+        }
+
+        return null;
     }
 
     public async Task<AeoStatusList?> OwnListAsync(string nodeId, CancellationToken cancellationToken)
