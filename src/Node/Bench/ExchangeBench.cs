@@ -59,10 +59,14 @@ internal static class ExchangeBench
             try
             {
                 var results = new List<BindingResult>();
-                await using var rig = await Rig.StartAsync(root, cancellationToken);
-                foreach (var binding in parse.GetValue(only) is { } b ? [b] : new[] { "grpc", "soap" })
+                var bindings = parse.GetValue(only) is { } b ? [b] : new[] { "grpc", "soap" };
+                await using var rig = Rig.Prepare(root);
+                // Ceilings first, with no node running in this process: its threads and heaps depressed them before.
+                var ceilings = bindings.ToDictionary(binding => binding, binding => Ceiling(binding, rig));
+                await rig.StartNodeAsync(cancellationToken);
+                foreach (var binding in bindings)
                 {
-                    var ceiling = Ceiling(binding, rig);
+                    var ceiling = ceilings[binding];
                     var run = await rig.PushAsync(binding, parse.GetValue(count), parse.GetValue(concurrency), cancellationToken);
                     var result = run with { CeilingSingleCore = ceiling.Single, CeilingAllCores = ceiling.All, RatioToCeiling = run.ExchangesPerSecond / ceiling.All };
                     results.Add(result);
@@ -119,9 +123,12 @@ internal static class ExchangeBench
             wire.ReadReceipt(wire.Verify(receipt, rig.CnTrust, now));
         }
 
-        for (var i = 0; i < 50; i++)
+        // Warm up for a fixed time, not a count: tiered JIT keeps the first tens of calls (and loops) in unoptimised
+        // code, which made an early count-based warm-up report a ceiling three times too low.
+        var warm = Stopwatch.StartNew();
+        while (warm.Elapsed < TimeSpan.FromSeconds(2))
         {
-            OneExchange(); // warm-up: JIT and caches
+            OneExchange();
         }
 
         static double Rate(int workers, Action exchange)
@@ -145,9 +152,9 @@ internal static class ExchangeBench
     /// <summary>A CN node in this process, and TW's keys and trust for the bench's sending side.</summary>
     private sealed class Rig : IAsyncDisposable
     {
-        private Microsoft.AspNetCore.Builder.WebApplication _cn = null!;
-        private GrpcChannel _grpc = null!;
-        private HttpClient _http = null!;
+        private Microsoft.AspNetCore.Builder.WebApplication? _cn;
+        private GrpcChannel? _grpc;
+        private HttpClient? _http;
 
         public NodeCredential TwKey { get; private set; } = null!;
         public NodeCredential CnKey { get; private set; } = null!;
@@ -156,7 +163,11 @@ internal static class ExchangeBench
         public byte[] Document { get; private set; } = [];
         public string SoapUrl { get; private set; } = "";
 
-        public static async Task<Rig> StartAsync(string root, CancellationToken cancellationToken)
+        private DataFolder _cnFolder = null!;
+        private NodeConfig _cnConfig = null!;
+
+        /// <summary>Data folders and keys; the CN node is started separately, after the ceilings are measured.</summary>
+        public static Rig Prepare(string root)
         {
             var rig = new Rig();
             var tw = new DataFolder(Path.Combine(root, "tw"));
@@ -177,16 +188,21 @@ internal static class ExchangeBench
                 ? Adapters.AdapterCatalog.CreateBuiltIn().Render(new Adapters.EcfaCo.MainlandEcfaCoAdapter(), new Adapters.EcfaCo.TaiwanEcfaCoAdapter().ToCanonical(twDocument).Document!)
                 : [];
             rig.SoapUrl = $"{cnConfig.SoapUrl}/n2n/tw/soap";
-            rig._cn = await NodeHost.BuildAsync(cn.Root, new NodeHostOptions { MinimumLogLevel = LogLevel.Error }, cancellationToken);
-            await rig._cn.StartAsync(cancellationToken);
-            rig._grpc = GrpcChannel.ForAddress(cnConfig.GrpcUrl, new GrpcChannelOptions { HttpHandler = new SocketsHttpHandler { EnableMultipleHttp2Connections = true } });
-            rig._http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 256 });
+            (rig._cnFolder, rig._cnConfig) = (cn, cnConfig);
             return rig;
+        }
+
+        public async Task StartNodeAsync(CancellationToken cancellationToken)
+        {
+            _cn = await NodeHost.BuildAsync(_cnFolder.Root, new NodeHostOptions { MinimumLogLevel = LogLevel.Error }, cancellationToken);
+            await _cn.StartAsync(cancellationToken);
+            _grpc = GrpcChannel.ForAddress(_cnConfig.GrpcUrl, new GrpcChannelOptions { HttpHandler = new SocketsHttpHandler { EnableMultipleHttp2Connections = true } });
+            _http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 256 });
         }
 
         public async Task<BindingResult> PushAsync(string binding, int count, int concurrency, CancellationToken cancellationToken)
         {
-            var client = new Transport.Grpc.V1.Exchange.ExchangeClient(_grpc);
+            var client = new Transport.Grpc.V1.Exchange.ExchangeClient(_grpc!);
             IMessageBinding wire = binding == "grpc" ? new GrpcBinding() : new SoapBinding(XmlLimits.Default);
             async Task OneAsync()
             {
@@ -202,7 +218,7 @@ internal static class ExchangeBench
                 {
                     using var content = new ByteArrayContent(envelope);
                     content.Headers.ContentType = MediaTypeHeaderValue.Parse(SoapEndpoint.ContentType);
-                    using var response = await _http.PostAsync(SoapUrl, content, cancellationToken);
+                    using var response = await _http!.PostAsync(SoapUrl, content, cancellationToken);
                     reply = await response.Content.ReadAsByteArrayAsync(cancellationToken);
                 }
 
@@ -212,9 +228,10 @@ internal static class ExchangeBench
                 }
             }
 
-            for (var i = 0; i < 20; i++)
+            var warm = Stopwatch.StartNew();
+            while (warm.Elapsed < TimeSpan.FromSeconds(2))
             {
-                await OneAsync(); // warm-up
+                await OneAsync(); // warm-up, by time (see the ceiling)
             }
 
             var latencies = new double[count];
@@ -258,10 +275,14 @@ internal static class ExchangeBench
 
         public async ValueTask DisposeAsync()
         {
-            _grpc.Dispose();
-            _http.Dispose();
-            await _cn.StopAsync();
-            await _cn.DisposeAsync();
+            _grpc?.Dispose();
+            _http?.Dispose();
+            if (_cn is not null)
+            {
+                await _cn.StopAsync();
+                await _cn.DisposeAsync();
+            }
+
             TwKey.Dispose();
             CnKey.Dispose();
         }
