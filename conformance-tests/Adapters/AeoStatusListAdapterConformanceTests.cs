@@ -32,6 +32,16 @@ public abstract class AeoStatusListAdapterConformanceTests
 
     protected string SampleText => Encoding.UTF8.GetString(AdapterAssert.ReadData(Sample));
 
+    /// <summary>Replaces the first occurrence, asserting it is there (so a changed sample cannot silently void a test).</summary>
+    protected static string Replace(string text, string original, string replacement)
+    {
+        Assert.Contains(original, text);
+        int at = text.IndexOf(original, StringComparison.Ordinal);
+        return text[..at] + replacement + text[(at + original.Length)..];
+    }
+
+    protected AdapterResult ToCanonical(string text) => Adapter.ToCanonical(Encoding.UTF8.GetBytes(text));
+
     protected AeoStatusList CanonicalList()
     {
         AdapterResult result = CanonicalJson.Parse(AdapterAssert.ReadData(CanonicalSample));

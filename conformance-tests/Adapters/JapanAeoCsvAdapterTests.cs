@@ -20,15 +20,6 @@ public sealed class JapanAeoCsvAdapterTests : AeoStatusListAdapterConformanceTes
 
     protected override string WithUnknownStatus(string sampleText) => Replace(sampleText, ",有効,", ",審査中,");
 
-    private static string Replace(string text, string original, string replacement)
-    {
-        Assert.Contains(original, text);
-        int at = text.IndexOf(original, StringComparison.Ordinal);
-        return text[..at] + replacement + text[(at + original.Length)..];
-    }
-
-    private AdapterResult ToCanonical(string text) => Adapter.ToCanonical(Encoding.UTF8.GetBytes(text));
-
     [TestMethod]
     public void Id_Always_IsVersionedFormatId() =>
         Assert.AreEqual("jp.customs.aeo-csv/1", Adapter.Id);

@@ -20,15 +20,6 @@ public sealed class KoreaAeoListAdapterTests : AeoStatusListAdapterConformanceTe
 
     protected override string WithUnknownStatus(string sampleText) => Replace(sampleText, "<StatusCode>01</StatusCode>", "<StatusCode>09</StatusCode>");
 
-    private static string Replace(string text, string original, string replacement)
-    {
-        Assert.Contains(original, text);
-        int at = text.IndexOf(original, StringComparison.Ordinal);
-        return text[..at] + replacement + text[(at + original.Length)..];
-    }
-
-    private AdapterResult ToCanonical(string text) => Adapter.ToCanonical(Encoding.UTF8.GetBytes(text));
-
     [TestMethod]
     public void Id_Always_IsVersionedFormatId() =>
         Assert.AreEqual("kr.customs.aeo-list/1", Adapter.Id);

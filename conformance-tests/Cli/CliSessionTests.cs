@@ -1,6 +1,4 @@
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
 using System.Text;
 using System.Text.Json;
 using N2N.ConformanceTests.Adapters;
@@ -13,6 +11,8 @@ namespace N2N.ConformanceTests.Cli;
 [TestClass]
 public sealed class CliSessionTests
 {
+    private static string FreeUrl => $"http://127.0.0.1:{N2N.Node.Hosting.LoopbackPorts.Free()}";
+
     private static readonly string N2nDll = Path.Combine(AppContext.BaseDirectory, "n2n.dll");
     private readonly List<Process> _servers = [];
     private string _root = null!;
@@ -41,7 +41,7 @@ public sealed class CliSessionTests
     public async Task Session_TwSendsCoToCn_AcceptedAndBothLogsHoldTheExactBytes()
     {
         string tw = Path.Combine(_root, "tw"), cn = Path.Combine(_root, "cn");
-        var (twSoap, twGrpc, cnSoap, cnGrpc) = (FreeUrl(), FreeUrl(), FreeUrl(), FreeUrl());
+        var (twSoap, twGrpc, cnSoap, cnGrpc) = (FreeUrl, FreeUrl, FreeUrl, FreeUrl);
         await AssertExit(0, "init", "--node", "TW", "--data", tw, "--soap-url", twSoap, "--grpc-url", twGrpc);
         await AssertExit(0, "init", "--node", "CN", "--data", cn, "--soap-url", cnSoap, "--grpc-url", cnGrpc);
         await AssertExit(0, "partners", "add", Path.Combine(cn, "profile.json"), "--data", tw);
@@ -77,10 +77,10 @@ public sealed class CliSessionTests
     public async Task Send_InvalidDocument_OneLineReasonExit1_UsageErrorsExit2()
     {
         var tw = Path.Combine(_root, "tw");
-        var twSoap = FreeUrl();
-        await AssertExit(0, "init", "--node", "TW", "--data", tw, "--soap-url", twSoap, "--grpc-url", FreeUrl());
+        var twSoap = FreeUrl;
+        await AssertExit(0, "init", "--node", "TW", "--data", tw, "--soap-url", twSoap, "--grpc-url", FreeUrl);
         var cn = Path.Combine(_root, "cn");
-        await AssertExit(0, "init", "--node", "CN", "--data", cn, "--soap-url", FreeUrl(), "--grpc-url", FreeUrl());
+        await AssertExit(0, "init", "--node", "CN", "--data", cn, "--soap-url", FreeUrl, "--grpc-url", FreeUrl);
         await AssertExit(0, "partners", "add", Path.Combine(cn, "profile.json"), "--data", tw);
         await StartServerAsync(tw, twSoap);
 
@@ -143,12 +143,5 @@ public sealed class CliSessionTests
         }
 
         return info;
-    }
-
-    private static string FreeUrl()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return $"http://127.0.0.1:{((IPEndPoint)listener.LocalEndpoint).Port}";
     }
 }

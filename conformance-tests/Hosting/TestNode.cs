@@ -1,6 +1,5 @@
 using System.Net;
 using System.Net.Http.Json;
-using System.Net.Sockets;
 using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
@@ -40,8 +39,7 @@ public sealed class TestNode : IAsyncDisposable
     public static TestNode Create(string nodeId, KeyKind keyKind = KeyKind.EcdsaP256, bool tls = false)
     {
         var folder = new DataFolder(Path.Combine(Path.GetTempPath(), "n2n-tests", $"{nodeId.ToLowerInvariant()}-{Guid.NewGuid():N}"));
-        var scheme = tls ? "https" : "http";
-        var config = NodeSetup.Initialize(folder, nodeId, $"{scheme}://127.0.0.1:{FreePort()}", $"{scheme}://127.0.0.1:{FreePort()}", keyKind, DateTimeOffset.UtcNow, tls: tls);
+        var config = LoopbackPorts.InitializeNode(folder, nodeId, keyKind, tls);
         return new TestNode(nodeId, folder, config);
     }
 
@@ -149,13 +147,6 @@ public sealed class TestNode : IAsyncDisposable
         {
             // A lingering SQLite handle on a temp folder is not worth failing a test over.
         }
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }
 

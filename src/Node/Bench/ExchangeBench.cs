@@ -1,8 +1,6 @@
 using System.CommandLine;
 using System.Diagnostics;
-using System.Net;
 using System.Net.Http.Headers;
-using System.Net.Sockets;
 using System.Text.Json;
 using Google.Protobuf;
 using Grpc.Net.Client;
@@ -172,8 +170,8 @@ internal static class ExchangeBench
             var rig = new Rig();
             var tw = new DataFolder(Path.Combine(root, "tw"));
             var cn = new DataFolder(Path.Combine(root, "cn"));
-            var twConfig = NodeSetup.Initialize(tw, "TW", $"http://127.0.0.1:{FreePort()}", $"http://127.0.0.1:{FreePort()}", KeyKind.EcdsaP256, DateTimeOffset.UtcNow);
-            var cnConfig = NodeSetup.Initialize(cn, "CN", $"http://127.0.0.1:{FreePort()}", $"http://127.0.0.1:{FreePort()}", KeyKind.EcdsaP256, DateTimeOffset.UtcNow);
+            var twConfig = LoopbackPorts.InitializeNode(tw, "TW");
+            var cnConfig = LoopbackPorts.InitializeNode(cn, "CN");
             PartnerDirectory.Import(cn, cnConfig, tw.ProfileFile);
             // The bench is the only sender: lift TW's quota so the node, not the limiter, is measured.
             var twAtCn = Path.Combine(cn.PartnersDirectory, "tw.json");
@@ -285,13 +283,6 @@ internal static class ExchangeBench
 
             TwKey.Dispose();
             CnKey.Dispose();
-        }
-
-        private static int FreePort()
-        {
-            using var listener = new TcpListener(IPAddress.Loopback, 0);
-            listener.Start();
-            return ((IPEndPoint)listener.LocalEndpoint).Port;
         }
     }
 }

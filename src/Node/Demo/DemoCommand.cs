@@ -1,7 +1,5 @@
 using System.CommandLine;
-using System.Net;
 using System.Net.Http.Json;
-using System.Net.Sockets;
 using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Logging;
@@ -178,7 +176,7 @@ internal static class DemoCommand
         public static async Task<List<DemoNode>> StartAllAsync(string root, string[] ids, CancellationToken cancellationToken)
         {
             var folders = ids.ToDictionary(id => id, id => new DataFolder(Path.Combine(root, id.ToLowerInvariant())));
-            var configs = ids.ToDictionary(id => id, id => NodeSetup.Initialize(folders[id], id, $"http://127.0.0.1:{FreePort()}", $"http://127.0.0.1:{FreePort()}", KeyKind.EcdsaP256, DateTimeOffset.UtcNow));
+            var configs = ids.ToDictionary(id => id, id => LoopbackPorts.InitializeNode(folders[id], id));
             var agreements = ReferenceAgreement.LoadShipped();
             foreach (var id in ids)
             {
@@ -251,13 +249,6 @@ internal static class DemoCommand
             Api.Dispose();
             await _app.StopAsync();
             await _app.DisposeAsync();
-        }
-
-        private static int FreePort()
-        {
-            using var listener = new TcpListener(IPAddress.Loopback, 0);
-            listener.Start();
-            return ((IPEndPoint)listener.LocalEndpoint).Port;
         }
     }
 }
