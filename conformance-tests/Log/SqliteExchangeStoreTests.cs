@@ -104,4 +104,66 @@ public sealed class SqliteExchangeStoreTests
         command.CommandText = "SELECT COUNT(*) FROM log_entries";
         Assert.AreEqual(2L, await command.ExecuteScalarAsync());
     }
+
+    [TestMethod]
+    public async Task CommitInbound_ConcurrentCallers_ShareOneCommitAndOneHead_AndAFailingOneLeavesTheRestCommitted()
+    {
+        var (path, signer, key) = NewStoreFiles();
+        using var _ = key;
+        using var store = new SqliteExchangeStore(path, signer);
+        await store.InitializeAsync(CancellationToken.None);
+
+        // The first caller holds the writer inside its receipt signing while the others queue up behind it.
+        using var entered = new ManualResetEventSlim();
+        using var release = new ManualResetEventSlim();
+        var first = Task.Run(() => store.CommitInboundAsync(Entry(0), Guid.NewGuid(), [0], p =>
+        {
+            entered.Set();
+            release.Wait(TimeSpan.FromSeconds(30));
+            return Encoding.UTF8.GetBytes($"receipt@{p.Index}");
+        }, CancellationToken.None));
+        Assert.IsTrue(entered.Wait(TimeSpan.FromSeconds(30)), "the first commit never reached its receipt");
+
+        const int queued = 20, failing = 7;
+        var ids = Enumerable.Range(0, queued).Select(_ => Guid.NewGuid()).ToArray();
+        var rest = Enumerable.Range(0, queued).Select(i => store.CommitInboundAsync(Entry(i + 1) with { MessageId = ids[i].ToString("D") }, ids[i], [(byte)i], p =>
+            i == failing ? throw new InvalidOperationException("signer down for this one") : Encoding.UTF8.GetBytes($"receipt@{p.Index}/{p.TreeSize}"),
+            CancellationToken.None)).ToArray();
+        release.Set();
+
+        Assert.AreEqual(0, (await first).Position!.Index);
+        await Assert.ThrowsExactlyAsync<InvalidOperationException>(() => rest[failing]);
+        var committed = new List<InboundCommit>();
+        for (var i = 0; i < queued; i++)
+        {
+            if (i != failing)
+            {
+                committed.Add(await rest[i]);
+            }
+        }
+
+        // Everyone else committed, at consecutive positions, and each receipt names the root of the tree at its own size.
+        CollectionAssert.AreEqual(Enumerable.Range(1, queued - 1).Select(i => (long)i).ToList(), committed.Select(c => c.Position!.Index).Order().ToList());
+        Assert.IsNull(await store.FindInboundAsync("CN", ids[failing], CancellationToken.None));
+        var entries = await store.ListAsync(new LogQuery(), CancellationToken.None);
+        Assert.AreEqual(queued, entries.Count);
+        var frontier = new MerkleFrontier();
+        var roots = new Dictionary<long, byte[]>();
+        foreach (var entry in entries)
+        {
+            frontier.Append(entry.LeafHash);
+            roots[frontier.Size] = frontier.Root();
+        }
+
+        foreach (var commit in committed)
+        {
+            CollectionAssert.AreEqual(roots[commit.Position!.TreeSize], commit.Position.RootHash, $"entry {commit.Position.Index}");
+        }
+
+        // Two commits, two signed heads: one per group, not one per entry.
+        var heads = await store.TreeHeadsAsync(CancellationToken.None);
+        CollectionAssert.AreEqual(new long[] { 1, queued }, heads.Select(h => h.TreeSize).ToArray());
+        var audit = await N2N.Node.Audit.LogAuditor.VerifyAsync(store, [key.Certificate], CancellationToken.None);
+        Assert.IsTrue(audit.Clean, string.Join("; ", audit.Findings.Select(f => f.Detail)));
+    }
 }

@@ -52,7 +52,11 @@ public sealed record LogEntry(long Index, LogEntryDraft Draft, byte[] CanonicalH
     /// the raw bytes, the uint32 raw length, and the 32-byte canonical hash (zeros when there is none).
     /// Changing any of these fields changes the leaf, so audit verify names the edited entry.
     /// </summary>
-    public static byte[] Encode(long index, LogEntryDraft e, ReadOnlySpan<byte> canonicalHash)
+    public static byte[] Encode(long index, LogEntryDraft e, ReadOnlySpan<byte> canonicalHash) =>
+        Encode(index, e, SHA256.HashData(e.Raw), canonicalHash);
+
+    /// <summary>As <see cref="Encode(long, LogEntryDraft, ReadOnlySpan{byte})"/>, with the raw bytes' SHA-256 already computed (audits hash each entry once).</summary>
+    public static byte[] Encode(long index, LogEntryDraft e, ReadOnlySpan<byte> rawHash, ReadOnlySpan<byte> canonicalHash)
     {
         using var stream = new MemoryStream(256);
         stream.Write("n2n-log-entry/1"u8);
@@ -70,14 +74,14 @@ public sealed record LogEntry(long Index, LogEntryDraft Draft, byte[] CanonicalH
             WriteString(stream, field);
         }
 
-        stream.Write(SHA256.HashData(e.Raw));
+        stream.Write(rawHash);
         BinaryPrimitives.WriteUInt32BigEndian(number, (uint)e.Raw.Length);
         stream.Write(number[..4]);
         stream.Write(canonicalHash.Length == 32 ? canonicalHash : new byte[32]);
         return stream.ToArray();
     }
 
-    /// <summary>The fields of an <see cref="Encode"/>d entry a partner checks against its receipt.</summary>
+    /// <summary>The fields of an encoded entry a partner checks against its receipt.</summary>
     public sealed record Decoded(long Index, string? MessageId, string Partner, string? Verdict, byte[] RawHash);
 
     /// <summary>Reads back what a partner needs from an entry encoding: index, message id, partner, verdict and raw digest.</summary>

@@ -21,7 +21,14 @@ internal sealed class SqliteExchangeStore(string path, TreeHeadSigner treeHeads)
 
     // One writer: SQLite serialises writers anyway; doing it here keeps the in-memory frontier in step with the file.
     private readonly SemaphoreSlim _writeLock = new(1, 1);
+    // Appends waiting for the writer. Whoever takes the lock commits every waiting append in one transaction with one
+    // fsync and one signed tree head (group commit): concurrent requests share the cost of durability, and each caller
+    // still returns only after its own append is on disk.
+    private readonly System.Collections.Concurrent.ConcurrentQueue<PendingWrite> _pending = new();
     private MerkleFrontier _frontier = new();
+
+    /// <summary>Most appends committed together; bounds how long the first of them waits for the last.</summary>
+    private const int MaxGroup = 256;
 
     private const string EntryColumns =
         "idx, time, direction, partner, message_id, related_id, document_type, transport, raw, verdict, reason_code, reason_detail, adapter_id, canonical_json, canonical_hash, leaf_hash, raw_hash";
@@ -127,62 +134,30 @@ internal sealed class SqliteExchangeStore(string path, TreeHeadSigner treeHeads)
     private static async Task<bool> HasColumnAsync(SqliteConnection connection, SqliteTransaction transaction, string table, string column, CancellationToken cancellationToken) =>
         Convert.ToInt64(await ScalarAsync(connection, transaction, $"SELECT COUNT(*) FROM pragma_table_info('{table}') WHERE name = $c", cancellationToken, ("$c", column))) > 0;
 
-    public async Task<LogPosition> AppendAsync(LogEntryDraft entry, CancellationToken cancellationToken)
-    {
-        await _writeLock.WaitAsync(cancellationToken);
-        try
-        {
-            await using var connection = await OpenAsync(cancellationToken);
-            await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken);
-            var frontier = _frontier.Clone();
-            var position = await InsertEntryAsync(connection, transaction, frontier, entry, cancellationToken);
-            // Every commit signs its tree head: the node is held to each size it ever reached, receipt or not.
-            await InsertTreeHeadAsync(connection, transaction, position, entry.Time, cancellationToken);
-            await transaction.CommitAsync(cancellationToken);
-            _frontier = frontier;
-            return position;
-        }
-        finally
-        {
-            _writeLock.Release();
-        }
-    }
+    public Task<LogPosition> AppendAsync(LogEntryDraft entry, CancellationToken cancellationToken) =>
+        WriteAsync(write => write.AppendAsync(entry), cancellationToken);
 
-    public async Task<LogPosition> AppendManyAsync(IReadOnlyList<LogEntryDraft> entries, CancellationToken cancellationToken) =>
-        await AppendManyAsync(entries, treeHeadPerEntry: false, cancellationToken);
+    public Task<LogPosition> AppendManyAsync(IReadOnlyList<LogEntryDraft> entries, CancellationToken cancellationToken) =>
+        AppendManyAsync(entries, treeHeadPerEntry: false, cancellationToken);
 
-    /// <param name="treeHeadPerEntry">Sign a head at every entry, as a live node's per-commit heads would be (benchmarks).</param>
-    internal async Task<LogPosition> AppendManyAsync(IReadOnlyList<LogEntryDraft> entries, bool treeHeadPerEntry, CancellationToken cancellationToken)
+    /// <param name="treeHeadPerEntry">Sign a head at every entry, as a lightly loaded live node's per-commit heads would be (benchmarks).</param>
+    internal Task<LogPosition> AppendManyAsync(IReadOnlyList<LogEntryDraft> entries, bool treeHeadPerEntry, CancellationToken cancellationToken)
     {
         ArgumentOutOfRangeException.ThrowIfZero(entries.Count);
-        await _writeLock.WaitAsync(cancellationToken);
-        try
+        return WriteAsync(async write =>
         {
-            await using var connection = await OpenAsync(cancellationToken);
-            await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken);
-            var frontier = _frontier.Clone();
             LogPosition position = null!;
             foreach (var entry in entries)
             {
-                position = await InsertEntryAsync(connection, transaction, frontier, entry, cancellationToken);
+                position = await write.AppendAsync(entry);
                 if (treeHeadPerEntry)
                 {
-                    await InsertTreeHeadAsync(connection, transaction, position, entry.Time, cancellationToken);
+                    await write.SignTreeHeadAsync();
                 }
             }
 
-            if (!treeHeadPerEntry)
-            {
-                await InsertTreeHeadAsync(connection, transaction, position, entries[^1].Time, cancellationToken);
-            }
-            await transaction.CommitAsync(cancellationToken);
-            _frontier = frontier;
             return position;
-        }
-        finally
-        {
-            _writeLock.Release();
-        }
+        }, cancellationToken);
     }
 
     public async Task<InboundRecord?> FindInboundAsync(string partner, Guid messageId, CancellationToken cancellationToken)
@@ -191,35 +166,23 @@ internal sealed class SqliteExchangeStore(string path, TreeHeadSigner treeHeads)
         return await FindInboundAsync(connection, null, partner, messageId, cancellationToken);
     }
 
-    public async Task<InboundCommit> CommitInboundAsync(LogEntryDraft entry, Guid messageId, byte[] payloadDigest, Func<LogPosition, byte[]> issueReceipt, CancellationToken cancellationToken)
-    {
-        await _writeLock.WaitAsync(cancellationToken);
-        try
+    public Task<InboundCommit> CommitInboundAsync(LogEntryDraft entry, Guid messageId, byte[] payloadDigest, Func<LogPosition, byte[]> issueReceipt, CancellationToken cancellationToken) =>
+        WriteAsync(async write =>
         {
-            await using var connection = await OpenAsync(cancellationToken);
-            await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken);
-            var existing = await FindInboundAsync(connection, transaction, entry.Partner, messageId, cancellationToken);
+            // Inside the transaction: an earlier append of the same group is seen, so a duplicate in one group is still one entry.
+            var existing = await FindInboundAsync(write.Connection, write.Transaction, entry.Partner, messageId, CancellationToken.None);
             if (existing is not null)
             {
                 return new InboundCommit(null, existing);
             }
 
-            var frontier = _frontier.Clone();
-            var position = await InsertEntryAsync(connection, transaction, frontier, entry, cancellationToken);
+            var position = await write.AppendAsync(entry);
             var receipt = issueReceipt(position);
-            await ExecuteAsync(connection, transaction,
+            await ExecuteAsync(write.Connection, write.Transaction,
                 "INSERT INTO inbound_messages (partner, message_id, payload_digest, entry_idx, receipt) VALUES ($p, $m, $d, $i, $r)",
-                cancellationToken, ("$p", entry.Partner), ("$m", messageId.ToString("D")), ("$d", payloadDigest), ("$i", position.Index), ("$r", receipt));
-            await InsertTreeHeadAsync(connection, transaction, position, entry.Time, cancellationToken);
-            await transaction.CommitAsync(cancellationToken);
-            _frontier = frontier;
+                CancellationToken.None, ("$p", entry.Partner), ("$m", messageId.ToString("D")), ("$d", payloadDigest), ("$i", position.Index), ("$r", receipt));
             return new InboundCommit(position, new InboundRecord(payloadDigest, position.Index, receipt));
-        }
-        finally
-        {
-            _writeLock.Release();
-        }
-    }
+        }, cancellationToken);
 
     public async Task<IReadOnlyList<LogEntry>> ListAsync(LogQuery query, CancellationToken cancellationToken)
     {
@@ -328,36 +291,24 @@ internal sealed class SqliteExchangeStore(string path, TreeHeadSigner treeHeads)
             cancellationToken, ("$m", Id(messageId)), ("$d", digest)) as byte[];
     }
 
-    public async Task CompleteDeliveryAsync(Guid messageId, LogEntryDraft sent, LogEntryDraft receipt, Receipt parsed, CancellationToken cancellationToken)
-    {
-        await _writeLock.WaitAsync(cancellationToken);
-        try
+    public Task CompleteDeliveryAsync(Guid messageId, LogEntryDraft sent, LogEntryDraft receipt, Receipt parsed, CancellationToken cancellationToken) =>
+        WriteAsync(async write =>
         {
-            await using var connection = await OpenAsync(cancellationToken);
-            await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken);
-            var state = await ScalarAsync(connection, transaction, "SELECT state FROM outbox WHERE message_id = $m", cancellationToken, ("$m", Id(messageId))) as string;
+            var state = await ScalarAsync(write.Connection, write.Transaction, "SELECT state FROM outbox WHERE message_id = $m", CancellationToken.None, ("$m", Id(messageId))) as string;
             if (state is nameof(OutboxState.Delivered) or nameof(OutboxState.Rejected))
             {
-                return; // a concurrent attempt already logged this delivery
+                return false; // a concurrent attempt already logged this delivery
             }
 
-            var frontier = _frontier.Clone();
-            await InsertEntryAsync(connection, transaction, frontier, sent, cancellationToken);
-            var position = await InsertEntryAsync(connection, transaction, frontier, receipt, cancellationToken);
-            await InsertTreeHeadAsync(connection, transaction, position, receipt.Time, cancellationToken);
+            await write.AppendAsync(sent);
+            await write.AppendAsync(receipt);
             var newState = parsed.Status == Receipt.Accepted ? OutboxState.Delivered : OutboxState.Rejected;
-            await ExecuteAsync(connection, transaction,
-                "UPDATE outbox SET state = $s, receipt = $r, last_error = $e, updated = $t WHERE message_id = $m", cancellationToken,
+            await ExecuteAsync(write.Connection, write.Transaction,
+                "UPDATE outbox SET state = $s, receipt = $r, last_error = $e, updated = $t WHERE message_id = $m", CancellationToken.None,
                 ("$m", Id(messageId)), ("$s", newState.ToString()), ("$r", JsonSerializer.Serialize(parsed)),
                 ("$e", parsed.ReasonCode is null ? null : $"{parsed.ReasonCode} {parsed.RuleId} {parsed.Detail}".Trim()), ("$t", receipt.Time.ToUnixTimeMilliseconds()));
-            await transaction.CommitAsync(cancellationToken);
-            _frontier = frontier;
-        }
-        finally
-        {
-            _writeLock.Release();
-        }
-    }
+            return true;
+        }, cancellationToken);
 
     public async Task FailAttemptAsync(Guid messageId, string error, bool dead, DateTimeOffset time, CancellationToken cancellationToken)
     {
@@ -430,35 +381,182 @@ internal sealed class SqliteExchangeStore(string path, TreeHeadSigner treeHeads)
 
     public void Dispose() => _writeLock.Dispose();
 
-    private async Task<LogPosition> InsertEntryAsync(SqliteConnection connection, SqliteTransaction transaction, MerkleFrontier frontier, LogEntryDraft entry, CancellationToken cancellationToken)
+    /// <summary>
+    /// Runs <paramref name="work"/> in the next group commit and returns once that commit is durable. Its appends and
+    /// the group's signed tree head are committed together; if it throws, its own changes are rolled back (a savepoint)
+    /// and the rest of the group commits.
+    /// </summary>
+    private async Task<T> WriteAsync<T>(Func<LogWrite, Task<T>> work, CancellationToken cancellationToken)
     {
-        var index = frontier.Size;
-        var canonicalHash = LogEntry.HashCanonical(entry.CanonicalJson);
-        var leaf = MerkleTree.LeafHash(LogEntry.Encode(index, entry, canonicalHash));
-        await ExecuteAsync(connection, transaction, $"""
-            INSERT INTO log_entries ({EntryColumns})
-            VALUES ($idx, $time, $dir, $partner, $mid, $rel, $type, $transport, $raw, $verdict, $reason, $detail, $adapter, $json, $chash, $leaf, $rawhash)
-            """, cancellationToken,
-            ("$idx", index), ("$time", entry.Time.ToUnixTimeMilliseconds()), ("$dir", entry.Direction.ToString()), ("$partner", entry.Partner),
-            ("$mid", entry.MessageId?.ToLowerInvariant()), ("$rel", entry.RelatedMessageId?.ToLowerInvariant()), ("$type", entry.DocumentType),
-            ("$transport", entry.Transport), ("$raw", entry.Raw), ("$verdict", entry.Verdict.ToString()), ("$reason", entry.ReasonCode),
-            ("$detail", entry.ReasonDetail), ("$adapter", entry.AdapterId), ("$json", entry.CanonicalJson), ("$chash", canonicalHash), ("$leaf", leaf),
-            ("$rawhash", System.Security.Cryptography.SHA256.HashData(entry.Raw)));
-        foreach (var node in frontier.Append(leaf))
+        cancellationToken.ThrowIfCancellationRequested();
+        var pending = new PendingWrite<T>(work);
+        _pending.Enqueue(pending);
+        // Once queued, the append runs whatever happens to this caller: another caller's group may already hold it,
+        // and an append must never be half-done. So the wait is not cancellable.
+        await _writeLock.WaitAsync(CancellationToken.None);
+        try
         {
-            await ExecuteAsync(connection, transaction, "INSERT INTO merkle_nodes (level, idx, hash) VALUES ($l, $i, $h)", cancellationToken,
-                ("$l", node.Level), ("$i", node.Index), ("$h", node.Hash));
+            if (!pending.Completed)
+            {
+                await CommitGroupAsync();
+            }
+        }
+        finally
+        {
+            _writeLock.Release();
         }
 
-        return new LogPosition(index, frontier.Size, frontier.Root());
+        return await pending.Result;
     }
 
-    private async Task InsertTreeHeadAsync(SqliteConnection connection, SqliteTransaction transaction, LogPosition position, DateTimeOffset time, CancellationToken cancellationToken)
+    private async Task CommitGroupAsync()
     {
-        var head = treeHeads.Sign(position.TreeSize, position.RootHash, time);
-        await ExecuteAsync(connection, transaction,
-            "INSERT OR REPLACE INTO tree_heads (tree_size, root, time, signature) VALUES ($s, $r, $t, $sig)", cancellationToken,
-            ("$s", head.TreeSize), ("$r", head.RootHash), ("$t", head.Time.ToUnixTimeMilliseconds()), ("$sig", head.Signature));
+        var group = new List<PendingWrite>();
+        while (group.Count < MaxGroup && _pending.TryDequeue(out var next))
+        {
+            group.Add(next);
+        }
+
+        try
+        {
+            await using var connection = await OpenAsync(CancellationToken.None);
+            await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(CancellationToken.None);
+            var write = new LogWrite(treeHeads, connection, transaction, _frontier.Clone());
+            foreach (var pending in group)
+            {
+                var before = write.Frontier.Clone();
+                await ExecuteAsync(connection, transaction, "SAVEPOINT append", CancellationToken.None);
+                try
+                {
+                    await pending.RunAsync(write);
+                    await ExecuteAsync(connection, transaction, "RELEASE append", CancellationToken.None);
+                }
+                catch (Exception e)
+                {
+                    await ExecuteAsync(connection, transaction, "ROLLBACK TO append; RELEASE append", CancellationToken.None);
+                    write.Frontier = before;
+                    pending.Fail(e);
+                }
+            }
+
+            // Every commit signs its tree head: the node is held to each size it ever reached, receipt or not.
+            if (write.Frontier.Size != write.SignedSize && write.Frontier.Size > _frontier.Size)
+            {
+                await write.SignTreeHeadAsync();
+            }
+
+            await transaction.CommitAsync(CancellationToken.None);
+            _frontier = write.Frontier;
+        }
+        catch (Exception e)
+        {
+            // Nothing of the group is on disk: every caller still waiting hears why.
+            foreach (var pending in group)
+            {
+                pending.Fail(e);
+            }
+
+            return;
+        }
+
+        foreach (var pending in group)
+        {
+            pending.Succeed();
+        }
+    }
+
+    /// <summary>One queued append and the caller waiting for its commit.</summary>
+    private abstract class PendingWrite
+    {
+        public abstract bool Completed { get; }
+
+        public abstract Task RunAsync(LogWrite write);
+
+        public abstract void Succeed();
+
+        public abstract void Fail(Exception error);
+    }
+
+    private sealed class PendingWrite<T>(Func<LogWrite, Task<T>> work) : PendingWrite
+    {
+        private readonly TaskCompletionSource<T> _result = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private T? _value;
+        private Exception? _error;
+
+        public Task<T> Result => _result.Task;
+
+        public override bool Completed => _result.Task.IsCompleted;
+
+        public override async Task RunAsync(LogWrite write) => _value = await work(write);
+
+        // A result is released only after the commit: a receipt must never leave for an entry that is not on disk.
+        public override void Succeed()
+        {
+            if (_error is null)
+            {
+                _result.TrySetResult(_value!);
+            }
+            else
+            {
+                _result.TrySetException(_error);
+            }
+        }
+
+        public override void Fail(Exception error)
+        {
+            _error = error;
+            _result.TrySetException(error);
+        }
+    }
+
+    /// <summary>The open transaction of a group commit, with the tree as the group has extended it so far.</summary>
+    private sealed class LogWrite(TreeHeadSigner treeHeads, SqliteConnection connection, SqliteTransaction transaction, MerkleFrontier frontier)
+    {
+        private DateTimeOffset _latest = DateTimeOffset.MinValue;
+
+        public SqliteConnection Connection => connection;
+
+        public SqliteTransaction Transaction => transaction;
+
+        public MerkleFrontier Frontier { get; set; } = frontier;
+
+        /// <summary>The size of the last head signed in this group (-1: none yet).</summary>
+        public long SignedSize { get; private set; } = -1;
+
+        public async Task<LogPosition> AppendAsync(LogEntryDraft entry)
+        {
+            var index = Frontier.Size;
+            var canonicalHash = LogEntry.HashCanonical(entry.CanonicalJson);
+            var rawHash = System.Security.Cryptography.SHA256.HashData(entry.Raw);
+            var leaf = MerkleTree.LeafHash(LogEntry.Encode(index, entry, rawHash, canonicalHash));
+            await ExecuteAsync(connection, transaction, $"""
+                INSERT INTO log_entries ({EntryColumns})
+                VALUES ($idx, $time, $dir, $partner, $mid, $rel, $type, $transport, $raw, $verdict, $reason, $detail, $adapter, $json, $chash, $leaf, $rawhash)
+                """, CancellationToken.None,
+                ("$idx", index), ("$time", entry.Time.ToUnixTimeMilliseconds()), ("$dir", entry.Direction.ToString()), ("$partner", entry.Partner),
+                ("$mid", entry.MessageId?.ToLowerInvariant()), ("$rel", entry.RelatedMessageId?.ToLowerInvariant()), ("$type", entry.DocumentType),
+                ("$transport", entry.Transport), ("$raw", entry.Raw), ("$verdict", entry.Verdict.ToString()), ("$reason", entry.ReasonCode),
+                ("$detail", entry.ReasonDetail), ("$adapter", entry.AdapterId), ("$json", entry.CanonicalJson), ("$chash", canonicalHash), ("$leaf", leaf),
+                ("$rawhash", rawHash));
+            foreach (var node in Frontier.Append(leaf))
+            {
+                await ExecuteAsync(connection, transaction, "INSERT INTO merkle_nodes (level, idx, hash) VALUES ($l, $i, $h)", CancellationToken.None,
+                    ("$l", node.Level), ("$i", node.Index), ("$h", node.Hash));
+            }
+
+            _latest = entry.Time > _latest ? entry.Time : _latest;
+            return new LogPosition(index, Frontier.Size, Frontier.Root());
+        }
+
+        /// <summary>Signs and stores the head of the tree as it stands, timed by the latest entry appended in this group.</summary>
+        public async Task SignTreeHeadAsync()
+        {
+            var head = treeHeads.Sign(Frontier.Size, Frontier.Root(), _latest);
+            await ExecuteAsync(connection, transaction,
+                "INSERT OR REPLACE INTO tree_heads (tree_size, root, time, signature) VALUES ($s, $r, $t, $sig)", CancellationToken.None,
+                ("$s", head.TreeSize), ("$r", head.RootHash), ("$t", head.Time.ToUnixTimeMilliseconds()), ("$sig", head.Signature));
+            SignedSize = Frontier.Size;
+        }
     }
 
     private static async Task<InboundRecord?> FindInboundAsync(SqliteConnection connection, SqliteTransaction? transaction, string partner, Guid messageId, CancellationToken cancellationToken)

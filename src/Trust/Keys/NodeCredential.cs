@@ -41,14 +41,8 @@ public sealed class NodeCredential : IDisposable
     /// <summary>Verifies a <see cref="SignData"/> signature with a certificate's public key.</summary>
     public static bool VerifyData(X509Certificate2 certificate, ReadOnlySpan<byte> data, ReadOnlySpan<byte> signature)
     {
-        using var ecdsa = certificate.GetECDsaPublicKey();
-        if (ecdsa is not null)
-        {
-            return ecdsa.VerifyData(data, signature, HashAlgorithmName.SHA256);
-        }
-
-        using var rsa = certificate.GetRSAPublicKey();
-        return rsa is not null && rsa.VerifyData(data, signature, HashAlgorithmName.SHA256, RSASignaturePadding.Pss);
+        using var verifier = new DataSignatureVerifier(certificate);
+        return verifier.Verify(data, signature);
     }
 
     public void Dispose()
@@ -56,5 +50,30 @@ public sealed class NodeCredential : IDisposable
         _ecdsa?.Dispose();
         _rsa?.Dispose();
         Certificate.Dispose();
+    }
+}
+
+/// <summary>Checks <see cref="NodeCredential.SignData"/> signatures against one certificate, importing its key once.</summary>
+/// <remarks>Not thread-safe: give each worker its own (audits verify millions of tree heads, and the import costs as much as the check).</remarks>
+public sealed class DataSignatureVerifier : IDisposable
+{
+    private readonly ECDsa? _ecdsa;
+    private readonly RSA? _rsa;
+
+    public DataSignatureVerifier(X509Certificate2 certificate)
+    {
+        _ecdsa = certificate.GetECDsaPublicKey();
+        _rsa = _ecdsa is null ? certificate.GetRSAPublicKey() : null;
+    }
+
+    public bool Verify(ReadOnlySpan<byte> data, ReadOnlySpan<byte> signature) =>
+        _ecdsa is not null
+            ? _ecdsa.VerifyData(data, signature, HashAlgorithmName.SHA256)
+            : _rsa is not null && _rsa.VerifyData(data, signature, HashAlgorithmName.SHA256, RSASignaturePadding.Pss);
+
+    public void Dispose()
+    {
+        _ecdsa?.Dispose();
+        _rsa?.Dispose();
     }
 }
