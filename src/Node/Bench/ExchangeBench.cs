@@ -4,6 +4,7 @@ using System.Net.Http.Headers;
 using System.Text.Json;
 using Google.Protobuf;
 using Grpc.Net.Client;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using N2N.Node.Cli;
 using N2N.Node.Configuration;
@@ -18,7 +19,7 @@ using N2N.Trust.WsSecurity;
 
 namespace N2N.Node.Bench;
 
-/// <summary>One binding's results: the crypto ceiling and what the real pipeline achieved.</summary>
+/// <summary>One binding's results: the crypto ceiling, the receiving pipeline against it, and node to node.</summary>
 public sealed record BindingResult(
     string Binding,
     double CeilingSingleCore,
@@ -30,18 +31,28 @@ public sealed record BindingResult(
     double P95Ms,
     double P99Ms,
     double CpuMsPerExchange,
-    double RatioToCeiling);
+    double KiBAllocatedPerExchange,
+    double RatioToCeiling,
+    LatencyAtRate? HalfLoad = null,
+    NodeToNodeResult? NodeToNode = null);
+
+/// <summary>Latency when exchanges are offered at a fixed rate (open loop), not as fast as possible.</summary>
+public sealed record LatencyAtRate(double OfferedPerSecond, double AchievedPerSecond, int Exchanges, double P50Ms, double P95Ms, double P99Ms);
+
+/// <summary>Messages sent by a real TW node (outbox, Hangfire job, signing, delivery, receipt check, log) to the CN node.</summary>
+public sealed record NodeToNodeResult(int Messages, double MessagesPerSecond, double P50Ms, double P95Ms, double P99Ms);
 
 /// <summary>
 /// <c>n2n bench</c>: for each binding, the crypto ceiling on this machine (sender signs, receiver verifies, receiver
-/// signs the receipt, sender verifies it) and then N real exchanges against a CN node on loopback: the bench signs as
-/// TW, the node verifies, translates, commits durably and answers with a signed receipt, which the bench verifies.
+/// signs the receipt, sender verifies it); then N exchanges against a CN node on loopback, where the bench signs as TW
+/// and the node verifies, translates, commits durably and answers with a signed receipt that the bench verifies;
+/// latency at half that rate; and messages sent node to node by a real TW node through its outbox.
 /// </summary>
 internal static class ExchangeBench
 {
     public static void AddTo(Command bench)
     {
-        var count = new Option<int>("--exchanges") { Description = "Exchanges per binding", DefaultValueFactory = _ => 2000 };
+        var count = new Option<int>("--exchanges") { Description = "Exchanges per binding", DefaultValueFactory = _ => 4000 };
         var concurrency = new Option<int>("--concurrency") { Description = "Exchanges in flight", DefaultValueFactory = _ => 32 };
         var only = new Option<string?>("--binding") { Description = "soap or grpc (default both)" };
         var duration = new Option<int>("--duration") { Description = "Soak: run gRPC load for this many seconds, reporting memory every 10 s (0 = no soak)", DefaultValueFactory = _ => 0 };
@@ -58,22 +69,31 @@ internal static class ExchangeBench
             {
                 var results = new List<BindingResult>();
                 var bindings = parse.GetValue(only) is { } b ? [b] : new[] { "grpc", "soap" };
-                await using var rig = Rig.Prepare(root);
+                var (n, inFlight) = (parse.GetValue(count), parse.GetValue(concurrency));
+                await using var rig = Rig.Prepare(root, inFlight);
                 // Ceilings first, with no node running in this process: its threads and heaps depressed them before.
                 var ceilings = bindings.ToDictionary(binding => binding, binding => Ceiling(binding, rig));
-                await rig.StartNodeAsync(cancellationToken);
+                await rig.StartReceiverAsync(cancellationToken);
                 foreach (var binding in bindings)
                 {
                     var ceiling = ceilings[binding];
-                    var run = await rig.PushAsync(binding, parse.GetValue(count), parse.GetValue(concurrency), cancellationToken);
-                    var result = run with { CeilingSingleCore = ceiling.Single, CeilingAllCores = ceiling.All, RatioToCeiling = run.ExchangesPerSecond / ceiling.All };
+                    var run = await rig.PushAsync(binding, n, inFlight, cancellationToken);
+                    var half = await rig.PushAtRateAsync(binding, run.ExchangesPerSecond / 2, Math.Min(n, Math.Max(200, (int)(run.ExchangesPerSecond / 2 * 10))), cancellationToken);
+                    var nodeToNode = await rig.NodeToNodeAsync(binding, Math.Max(100, n / 4), inFlight, cancellationToken);
+                    var result = run with
+                    {
+                        CeilingSingleCore = ceiling.Single, CeilingAllCores = ceiling.All, RatioToCeiling = run.ExchangesPerSecond / ceiling.All, HalfLoad = half, NodeToNode = nodeToNode,
+                    };
                     results.Add(result);
                     context.Out.WriteLine($"{binding}: ceiling {ceiling.Single:N0}/s on 1 core, {ceiling.All:N0}/s on {Environment.ProcessorCount}; " +
-                        $"pipeline {result.ExchangesPerSecond:N0}/s at concurrency {result.Concurrency} ({result.RatioToCeiling:P0} of the ceiling); " +
-                        $"p50 {result.P50Ms:0.0} ms, p95 {result.P95Ms:0.0} ms, p99 {result.P99Ms:0.0} ms; CPU {result.CpuMsPerExchange:0.00} ms/exchange");
+                        $"receiver pipeline {result.ExchangesPerSecond:N0}/s at concurrency {result.Concurrency} ({result.RatioToCeiling:P0} of the ceiling), " +
+                        $"p50 {result.P50Ms:0.0} ms, p95 {result.P95Ms:0.0} ms, p99 {result.P99Ms:0.0} ms, CPU {result.CpuMsPerExchange:0.00} ms and {result.KiBAllocatedPerExchange:N0} KiB allocated per exchange");
+                    context.Out.WriteLine($"{binding}: at half that rate ({half.OfferedPerSecond:N0}/s offered, {half.AchievedPerSecond:N0}/s done) p50 {half.P50Ms:0.0} ms, p95 {half.P95Ms:0.0} ms, p99 {half.P99Ms:0.0} ms");
+                    context.Out.WriteLine($"{binding}: node to node (TW outbox, signed delivery, CN, receipt verified and logged at TW): {nodeToNode.MessagesPerSecond:N0} messages/s, " +
+                        $"queued-to-delivered p50 {nodeToNode.P50Ms:0} ms, p95 {nodeToNode.P95Ms:0} ms, p99 {nodeToNode.P99Ms:0} ms");
                 }
 
-                var soak = parse.GetValue(duration) > 0 ? await rig.SoakAsync(parse.GetValue(duration), parse.GetValue(concurrency), context.Out, cancellationToken) : [];
+                var soak = parse.GetValue(duration) > 0 ? await rig.SoakAsync(parse.GetValue(duration), inFlight, context.Out, cancellationToken) : [];
                 var report = new
                 {
                     date = DateTimeOffset.UtcNow,
@@ -81,7 +101,7 @@ internal static class ExchangeBench
                     runtime = System.Runtime.InteropServices.RuntimeInformation.FrameworkDescription,
                     peakWorkingSetMiB = Process.GetCurrentProcess().PeakWorkingSet64 / (1024.0 * 1024),
                     results,
-                    soakWorkingSetMiB = soak,
+                    soak,
                 };
                 context.Out.WriteLine($"peak working set {report.peakWorkingSetMiB:N0} MiB; {report.machine}; {report.runtime}");
                 if (parse.GetValue(output) is { } file)
@@ -121,13 +141,11 @@ internal static class ExchangeBench
             wire.ReadReceipt(wire.Verify(receipt, rig.CnTrust, now));
         }
 
-        // Warm up for a fixed time, not a count: tiered JIT keeps the first tens of calls (and loops) in unoptimised
-        // code, which made an early count-based warm-up report a ceiling three times too low.
-        var warm = Stopwatch.StartNew();
-        while (warm.Elapsed < TimeSpan.FromSeconds(2))
+        WarmUp(() =>
         {
             OneExchange();
-        }
+            return Task.CompletedTask;
+        }, parallel: 1).GetAwaiter().GetResult();
 
         static double Rate(int workers, Action exchange)
         {
@@ -147,7 +165,37 @@ internal static class ExchangeBench
         return (Rate(1, OneExchange), Rate(Environment.ProcessorCount, OneExchange));
     }
 
-    /// <summary>A CN node in this process, and TW's keys and trust for the bench's sending side.</summary>
+    /// <summary>
+    /// Runs <paramref name="one"/> until the JIT has settled: at least 2 s, then until a second passes with almost no
+    /// methods compiled (at most 60 s). Tiered compilation kept recompiling hot code for over 15 s under load, and
+    /// a count- or short time-based warm-up measured that instead of the node.
+    /// </summary>
+    private static async Task WarmUp(Func<Task> one, int parallel)
+    {
+        var clock = Stopwatch.StartNew();
+        var window = Stopwatch.StartNew();
+        var compiled = System.Runtime.JitInfo.GetCompiledMethodCount();
+        while (clock.Elapsed < TimeSpan.FromSeconds(60))
+        {
+            await Task.WhenAll(Enumerable.Range(0, parallel).Select(_ => one()));
+            if (window.Elapsed < TimeSpan.FromSeconds(1))
+            {
+                continue;
+            }
+
+            var now = System.Runtime.JitInfo.GetCompiledMethodCount();
+            if (clock.Elapsed > TimeSpan.FromSeconds(2) && now - compiled < 10)
+            {
+                return;
+            }
+
+            (compiled, window) = (now, Stopwatch.StartNew());
+        }
+    }
+
+    private static double Percentile(double[] sorted, double p) => sorted[Math.Min(sorted.Length - 1, Math.Max(0, (int)Math.Ceiling(p * sorted.Length) - 1))];
+
+    /// <summary>The CN node receiving, a TW node sending, and TW's keys and trust for the bench's own sending side.</summary>
     private sealed class Rig : IAsyncDisposable
     {
         private Microsoft.AspNetCore.Builder.WebApplication? _cn;
@@ -159,13 +207,15 @@ internal static class ExchangeBench
         public PartnerTrust TwTrust { get; private set; } = null!;
         public PartnerTrust CnTrust { get; private set; } = null!;
         public byte[] Document { get; private set; } = [];
+        public byte[] TwDocument { get; private set; } = [];
         public string SoapUrl { get; private set; } = "";
 
         private DataFolder _cnFolder = null!;
         private NodeConfig _cnConfig = null!;
+        private DataFolder _twFolder = null!;
 
-        /// <summary>Data folders and keys; the CN node is started separately, after the ceilings are measured.</summary>
-        public static Rig Prepare(string root)
+        /// <summary>Data folders and keys; the nodes are started separately, after the ceilings are measured.</summary>
+        public static Rig Prepare(string root, int concurrency)
         {
             var rig = new Rig();
             var tw = new DataFolder(Path.Combine(root, "tw"));
@@ -173,24 +223,31 @@ internal static class ExchangeBench
             var twConfig = LoopbackPorts.InitializeNode(tw, "TW");
             var cnConfig = LoopbackPorts.InitializeNode(cn, "CN");
             PartnerDirectory.Import(cn, cnConfig, tw.ProfileFile);
+            PartnerDirectory.Import(tw, twConfig, cn.ProfileFile);
             // The bench is the only sender: lift TW's quota so the node, not the limiter, is measured.
-            var twAtCn = Path.Combine(cn.PartnersDirectory, "tw.json");
-            var profile = JsonSerializer.Deserialize<PartnerProfile>(File.ReadAllText(twAtCn), NodeConfig.Json)!;
-            File.WriteAllText(twAtCn, JsonSerializer.Serialize(profile with { Inbound = new RateLimit { PermitsPerSecond = 1_000_000, Burst = 1_000_000 } }, NodeConfig.Json));
+            EditProfile(cn, "tw", profile => profile with { Inbound = new RateLimit { PermitsPerSecond = 1_000_000, Burst = 1_000_000 } });
 
             rig.TwKey = KeyFiles.Load(tw.Resolve(twConfig.CertificateFile), tw.Resolve(twConfig.KeyFile!));
             rig.CnKey = KeyFiles.Load(cn.Resolve(cnConfig.CertificateFile), cn.Resolve(cnConfig.KeyFile!));
             rig.TwTrust = new PartnerTrust("TW", [new PinnedCertificate(rig.TwKey.Certificate, DateTimeOffset.MinValue, DateTimeOffset.MaxValue)]);
             rig.CnTrust = new PartnerTrust("CN", [new PinnedCertificate(rig.CnKey.Certificate, DateTimeOffset.MinValue, DateTimeOffset.MaxValue)]);
-            rig.Document = File.ReadAllBytes(Path.Combine(AppContext.BaseDirectory, "Demo", "data", "tw-co-001.xml")) is var twDocument
-                ? Adapters.AdapterCatalog.CreateBuiltIn().Render(new Adapters.EcfaCo.MainlandEcfaCoAdapter(), new Adapters.EcfaCo.TaiwanEcfaCoAdapter().ToCanonical(twDocument).Document!)
-                : [];
+            rig.TwDocument = File.ReadAllBytes(Path.Combine(AppContext.BaseDirectory, "Demo", "data", "tw-co-001.xml"));
+            rig.Document = Adapters.AdapterCatalog.CreateBuiltIn().Render(new Adapters.EcfaCo.MainlandEcfaCoAdapter(), new Adapters.EcfaCo.TaiwanEcfaCoAdapter().ToCanonical(rig.TwDocument).Document!);
             rig.SoapUrl = $"{cnConfig.SoapUrl}/n2n/tw/soap";
-            (rig._cnFolder, rig._cnConfig) = (cn, cnConfig);
+            (rig._cnFolder, rig._cnConfig, rig._twFolder) = (cn, cnConfig, tw);
+            // TW's deliveries to CN may have as many in flight as the direct runs (the default is 2 per partner).
+            EditProfile(tw, "cn", profile => profile with { Delivery = profile.Delivery with { MaxInFlight = concurrency } });
             return rig;
         }
 
-        public async Task StartNodeAsync(CancellationToken cancellationToken)
+        private static void EditProfile(DataFolder folder, string partner, Func<PartnerProfile, PartnerProfile> edit)
+        {
+            var file = Path.Combine(folder.PartnersDirectory, partner + ".json");
+            var profile = JsonSerializer.Deserialize<PartnerProfile>(File.ReadAllText(file), NodeConfig.Json)!;
+            File.WriteAllText(file, JsonSerializer.Serialize(edit(profile), NodeConfig.Json));
+        }
+
+        public async Task StartReceiverAsync(CancellationToken cancellationToken)
         {
             _cn = await NodeHost.BuildAsync(_cnFolder.Root, new NodeHostOptions { MinimumLogLevel = LogLevel.Error }, cancellationToken);
             await _cn.StartAsync(cancellationToken);
@@ -198,11 +255,12 @@ internal static class ExchangeBench
             _http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 256 });
         }
 
-        public async Task<BindingResult> PushAsync(string binding, int count, int concurrency, CancellationToken cancellationToken)
+        /// <summary>One exchange signed by the bench as TW; returns once the node's receipt is verified.</summary>
+        private Func<Task> Exchange(string binding, CancellationToken cancellationToken)
         {
             var client = new Transport.Grpc.V1.Exchange.ExchangeClient(_grpc!);
             IMessageBinding wire = binding == "grpc" ? new GrpcBinding() : new SoapBinding(XmlLimits.Default);
-            async Task OneAsync()
+            return async () =>
             {
                 var now = DateTimeOffset.UtcNow;
                 var header = new ExchangeHeader(Guid.NewGuid(), "bench", "TW", "CN", "ecfa.co", now);
@@ -224,48 +282,132 @@ internal static class ExchangeBench
                 {
                     throw new InvalidOperationException("the node refused a bench exchange");
                 }
-            }
+            };
+        }
 
-            var warm = Stopwatch.StartNew();
-            while (warm.Elapsed < TimeSpan.FromSeconds(2))
+        public async Task<BindingResult> PushAsync(string binding, int count, int concurrency, CancellationToken cancellationToken, bool warm = true)
+        {
+            var one = Exchange(binding, cancellationToken);
+            if (warm)
             {
-                await OneAsync(); // warm-up, by time (see the ceiling)
+                await WarmUp(one, concurrency);
             }
 
             var latencies = new double[count];
             var cpu = Process.GetCurrentProcess().TotalProcessorTime;
+            var allocated = GC.GetTotalAllocatedBytes();
             var clock = Stopwatch.StartNew();
             await Parallel.ForEachAsync(Enumerable.Range(0, count), new ParallelOptions { MaxDegreeOfParallelism = concurrency, CancellationToken = cancellationToken }, async (i, _) =>
             {
                 var started = Stopwatch.GetTimestamp();
-                await OneAsync();
+                await one();
                 latencies[i] = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
             });
             clock.Stop();
             var cpuMs = (Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalMilliseconds;
+            var kib = (GC.GetTotalAllocatedBytes() - allocated) / 1024.0 / count;
             Array.Sort(latencies);
-            double Percentile(double p) => latencies[Math.Min(count - 1, (int)Math.Ceiling(p * count) - 1)];
-            return new BindingResult(binding, 0, 0, count, concurrency, count / clock.Elapsed.TotalSeconds, Percentile(0.50), Percentile(0.95), Percentile(0.99), cpuMs / count, 0);
+            return new BindingResult(binding, 0, 0, count, concurrency, count / clock.Elapsed.TotalSeconds,
+                Percentile(latencies, 0.50), Percentile(latencies, 0.95), Percentile(latencies, 0.99), cpuMs / count, kib, 0);
         }
 
-        /// <summary>gRPC load for a while, with the working set every 10 s: it should stay flat.</summary>
-        public async Task<List<double>> SoakAsync(int seconds, int concurrency, TextWriter output, CancellationToken cancellationToken)
+        /// <summary>Offers exchanges at a fixed rate whatever the answers do (open loop), so queueing shows in the latency.</summary>
+        public async Task<LatencyAtRate> PushAtRateAsync(string binding, double perSecond, int count, CancellationToken cancellationToken)
         {
-            var samples = new List<double>();
+            var one = Exchange(binding, cancellationToken);
+            var latencies = new double[count];
+            var clock = Stopwatch.StartNew();
+            var running = new List<Task>(count);
+            for (var i = 0; i < count; i++)
+            {
+                var due = TimeSpan.FromSeconds(i / perSecond);
+                if (due > clock.Elapsed)
+                {
+                    await Task.Delay(due - clock.Elapsed, cancellationToken);
+                }
+
+                var index = i;
+                running.Add(Task.Run(async () =>
+                {
+                    var started = Stopwatch.GetTimestamp();
+                    await one();
+                    latencies[index] = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+                }, cancellationToken));
+            }
+
+            await Task.WhenAll(running);
+            clock.Stop();
+            Array.Sort(latencies);
+            return new LatencyAtRate(perSecond, count / clock.Elapsed.TotalSeconds, count, Percentile(latencies, 0.50), Percentile(latencies, 0.95), Percentile(latencies, 0.99));
+        }
+
+        /// <summary>
+        /// A real TW node sends to the CN node: each message is queued in TW's outbox (translated, rendered, read back),
+        /// delivered by a Hangfire job (signed, sent, receipt verified) and logged at both ends. Latency is queued to delivered.
+        /// </summary>
+        public async Task<NodeToNodeResult> NodeToNodeAsync(string binding, int count, int concurrency, CancellationToken cancellationToken)
+        {
+            EditProfile(_twFolder, "cn", profile => profile with { Transport = binding == "grpc" ? TransportKind.Grpc : TransportKind.Soap });
+            var tw = await NodeHost.BuildAsync(_twFolder.Root, new NodeHostOptions { MinimumLogLevel = LogLevel.Error }, cancellationToken);
+            await tw.StartAsync(cancellationToken);
+            try
+            {
+                var outbox = tw.Services.GetRequiredService<Delivery.Outbox>();
+                var store = tw.Services.GetRequiredService<Log.IExchangeStore>();
+                async Task<List<Delivery.OutboxMessage>> SendAllAsync(int n)
+                {
+                    // Queued by as many callers at once as the direct runs, as a national backend's clients would.
+                    var sent = new System.Collections.Concurrent.ConcurrentBag<Guid>();
+                    await Parallel.ForEachAsync(Enumerable.Range(0, n), new ParallelOptions { MaxDegreeOfParallelism = concurrency, CancellationToken = cancellationToken }, async (_, token) =>
+                        sent.Add((await outbox.EnqueueAsync(new Delivery.SendRequest("CN", "ecfa.co", TwDocument), token)).MessageId));
+                    var ids = sent.ToHashSet();
+                    while (true)
+                    {
+                        var done = (await store.ListOutboxAsync(null, cancellationToken)).Where(m => ids.Contains(m.MessageId) && m.State is not (Delivery.OutboxState.Queued or Delivery.OutboxState.Sending)).ToList();
+                        if (done.Count == n)
+                        {
+                            return done.All(m => m.State == Delivery.OutboxState.Delivered) ? done : throw new InvalidOperationException("a bench message was not delivered");
+                        }
+
+                        await Task.Delay(50, cancellationToken); // polling the outbox: the bench measures, it does not synchronise tests
+                    }
+                }
+
+                await SendAllAsync(Math.Min(200, count)); // warm-up
+                var clock = Stopwatch.StartNew();
+                var delivered = await SendAllAsync(count);
+                clock.Stop();
+                var latencies = delivered.Select(m => (m.Updated - m.Created).TotalMilliseconds).Order().ToArray();
+                return new NodeToNodeResult(count, count / clock.Elapsed.TotalSeconds, Percentile(latencies, 0.50), Percentile(latencies, 0.95), Percentile(latencies, 0.99));
+            }
+            finally
+            {
+                await tw.StopAsync(CancellationToken.None);
+                await tw.DisposeAsync();
+            }
+        }
+
+        /// <summary>gRPC load for a while, with the working set every 10 s and at every 100,000 exchanges: it should stay flat.</summary>
+        public async Task<List<object>> SoakAsync(int seconds, int concurrency, TextWriter output, CancellationToken cancellationToken)
+        {
+            var samples = new List<object>();
+            var total = 0L;
+            var clock = Stopwatch.StartNew();
             for (var elapsed = 0; elapsed < seconds; elapsed += 10)
             {
                 var window = Stopwatch.StartNew();
                 var done = 0;
                 while (window.Elapsed < TimeSpan.FromSeconds(Math.Min(10, seconds - elapsed)))
                 {
-                    var run = await PushAsync("grpc", 200, concurrency, cancellationToken);
+                    var run = await PushAsync("grpc", 500, concurrency, cancellationToken, warm: false);
                     done += run.Exchanges;
                 }
 
+                total += done;
                 GC.Collect();
                 var mib = Process.GetCurrentProcess().WorkingSet64 / (1024.0 * 1024);
-                samples.Add(mib);
-                output.WriteLine($"soak t+{elapsed + 10}s: {done} exchanges in this window, working set {mib:N0} MiB");
+                samples.Add(new { seconds = (int)clock.Elapsed.TotalSeconds, exchanges = total, workingSetMiB = mib });
+                output.WriteLine($"soak t+{clock.Elapsed.TotalSeconds:0}s: {total:N0} exchanges, {done / window.Elapsed.TotalSeconds:N0}/s in this window, working set {mib:N0} MiB");
             }
 
             return samples;

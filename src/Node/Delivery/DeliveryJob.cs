@@ -52,13 +52,39 @@ public sealed partial class DeliveryJob(
             return;
         }
 
-        var policy = partner.Profile.Delivery;
-        if (!gate.TryEnter(partner.Country, policy.MaxInFlight))
+        if (!gate.TryEnter(partner.Country, partner.Profile.Delivery.MaxInFlight))
         {
             jobs.Schedule<DeliveryJob>(job => job.DeliverAsync(messageId, expectedAttempts, CancellationToken.None), s_gateBusyDelay);
             return;
         }
 
+        await AttemptHoldingGateAsync(message, partner, expectedAttempts, cancellationToken);
+    }
+
+    /// <summary>
+    /// A new message's first attempt, made at once in this process: no round trip through Hangfire's queue, which
+    /// bounded node-to-node throughput at a few dozen messages a second. It waits for a free slot of the partner's
+    /// gate instead of rescheduling. Retries still go through Hangfire, and a crash before or during this attempt is
+    /// covered by the start-up sweep like any other unfinished message.
+    /// </summary>
+    public async Task DeliverNowAsync(Guid messageId, CancellationToken cancellationToken)
+    {
+        var message = await store.GetOutboxAsync(messageId, cancellationToken);
+        if (message is not { State: OutboxState.Queued, Attempts: 0 } || partners.Find(message.Partner) is not { } partner)
+        {
+            // Not new any more, or its partner was removed: the Hangfire path knows how to close it.
+            await DeliverAsync(messageId, message?.Attempts ?? 0, cancellationToken);
+            return;
+        }
+
+        await gate.EnterAsync(partner.Country, partner.Profile.Delivery.MaxInFlight, cancellationToken);
+        await AttemptHoldingGateAsync(message, partner, 0, cancellationToken);
+    }
+
+    /// <summary>Makes attempt <paramref name="expectedAttempts"/> + 1 with a slot of the partner's gate held, releases it, and schedules what follows a failure.</summary>
+    private async Task AttemptHoldingGateAsync(OutboxMessage message, Partner partner, int expectedAttempts, CancellationToken cancellationToken)
+    {
+        var (messageId, policy) = (message.MessageId, partner.Profile.Delivery);
         (string Error, bool Permanent)? failure;
         try
         {

@@ -21,7 +21,7 @@ public sealed class SendRefusedException(string reasonCode, string? ruleId, stri
 
 /// <summary>
 /// Accepts documents from national systems: translate to canonical, validate, render in the partner's agreed
-/// format, store in the outbox and queue a delivery job. Invalid documents are refused here, before they travel.
+/// format, store in the outbox and start its delivery. Invalid documents are refused here, before they travel.
 /// </summary>
 public sealed class Outbox(
     NodeConfig config,
@@ -29,6 +29,7 @@ public sealed class Outbox(
     AdapterCatalog adapters,
     IExchangeStore store,
     IBackgroundJobClient jobs,
+    ImmediateDelivery immediate,
     TimeProvider time)
 {
     public const string CanonicalFormat = "canonical";
@@ -67,7 +68,7 @@ public sealed class Outbox(
         };
         message = message with { Updated = message.Created };
         await store.AddOutboxAsync(message, cancellationToken);
-        jobs.Enqueue<DeliveryJob>(job => job.DeliverAsync(message.MessageId, 0, CancellationToken.None));
+        immediate.Start(message.MessageId);
         return message;
     }
 

@@ -89,6 +89,8 @@ public static class NodeHost
         services.AddSingleton(jobStorage);
         services.AddSingleton<IBackgroundJobClient>(new BackgroundJobClient(jobStorage));
         services.AddHostedService<DeliveryWorker>();
+        services.AddSingleton<ImmediateDelivery>();
+        services.AddHostedService(sp => sp.GetRequiredService<ImmediateDelivery>());
         services.AddSingleton<PartnerGate>();
         // The dashboard needs Hangfire's configuration objects; registered directly so no process-wide storage is set.
         services.AddSingleton<IGlobalConfiguration>(GlobalConfiguration.Configuration);
