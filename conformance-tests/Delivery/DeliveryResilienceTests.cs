@@ -97,8 +97,9 @@ public sealed class DeliveryResilienceTests
         var (tw, mock) = await TwBehindMockAsync(attempts: 3);
         await using var _ = tw;
         using var __ = mock;
-        mock.Given(AnySoapPost()).RespondWith(Response.Create().WithStatusCode(503));
+        mock.Given(AnySoapPost()).AtPriority(10).RespondWith(Response.Create().WithStatusCode(503));
         var id = await tw.SendAsync("CN", "ecfa.co", Co());
+        await WaitForAttemptsAsync(tw, id, 1); // the first attempt starts at once and meets the 503
 
         // A well-formed receipt for this very message: signed by a key CN never had, or by CN's key over bytes TW never sent.
         using var signer = flaw == "wrong-key" ? Stranger() : s_cn.LoadCredential();
@@ -107,8 +108,8 @@ public sealed class DeliveryResilienceTests
         {
             RefToMessageId = id, ReceivedDigest = new byte[32], Status = Receipt.Accepted, LogIndex = 0, TreeSize = 1, RootHash = new byte[32],
         }, request, "CN", signer, DateTimeOffset.UtcNow);
-        mock.Reset();
-        mock.Given(AnySoapPost()).RespondWith(Response.Create().WithStatusCode(200).WithBody(receipt).WithHeader("Content-Type", SoapEndpoint.ContentType));
+        // Added over the 503 (no reset, so no moment without an answer): every later attempt gets this receipt.
+        mock.Given(AnySoapPost()).AtPriority(1).RespondWith(Response.Create().WithStatusCode(200).WithBody(receipt).WithHeader("Content-Type", SoapEndpoint.ContentType));
 
         var final = await tw.WaitForFinalStateAsync(id);
         Assert.AreEqual(OutboxState.Dead, final.State);

@@ -20,21 +20,26 @@ public sealed class ImmediateDelivery(IServiceProvider services) : IHostedServic
             return; // shutting down: the start-up sweep of the next run sends it
         }
 
-        _running[messageId] = Task.Run(async () =>
+        // Registered before it starts, so its own clean-up can never run first and leave it behind.
+        var attempt = new Task<Task>(() => RunAsync(messageId));
+        _running[messageId] = attempt.Unwrap();
+        attempt.Start(TaskScheduler.Default);
+    }
+
+    private async Task RunAsync(Guid messageId)
+    {
+        try
         {
-            try
-            {
-                await services.GetRequiredService<DeliveryJob>().DeliverNowAsync(messageId, _stopping.Token);
-            }
-            catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
-            {
-                // Stopped mid-attempt: the message stays unfinished in the outbox and the next start-up resumes it.
-            }
-            finally
-            {
-                _running.TryRemove(messageId, out _);
-            }
-        });
+            await services.GetRequiredService<DeliveryJob>().DeliverNowAsync(messageId, _stopping.Token);
+        }
+        catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
+        {
+            // Stopped mid-attempt: the message stays unfinished in the outbox and the next start-up resumes it.
+        }
+        finally
+        {
+            _running.TryRemove(messageId, out _);
+        }
     }
 
     public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;

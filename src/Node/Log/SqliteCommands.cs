@@ -30,3 +30,47 @@ internal static class SqliteCommands
         return command;
     }
 }
+
+/// <summary>
+/// Commands kept prepared for the life of one transaction: a group commit runs the same few statements for every
+/// append, and preparing each anew cost more than executing it.
+/// </summary>
+internal sealed class StatementCache(SqliteConnection connection, SqliteTransaction transaction) : IAsyncDisposable
+{
+    private readonly Dictionary<string, SqliteCommand> _commands = new(StringComparer.Ordinal);
+
+    public SqliteConnection Connection => connection;
+
+    public SqliteTransaction Transaction => transaction;
+
+    /// <summary>The command for <paramref name="sql"/>, prepared once, with these parameter values bound.</summary>
+    public SqliteCommand Get(string sql, params (string Name, object? Value)[] parameters)
+    {
+        if (!_commands.TryGetValue(sql, out var command))
+        {
+            _commands[sql] = command = SqliteCommands.Command(connection, transaction, sql, parameters);
+            return command;
+        }
+
+        foreach (var (name, value) in parameters)
+        {
+            command.Parameters[name].Value = value ?? DBNull.Value;
+        }
+
+        return command;
+    }
+
+    public async Task ExecuteAsync(string sql, params (string Name, object? Value)[] parameters) =>
+        await Get(sql, parameters).ExecuteNonQueryAsync(CancellationToken.None);
+
+    public async Task<object?> ScalarAsync(string sql, params (string Name, object? Value)[] parameters) =>
+        await Get(sql, parameters).ExecuteScalarAsync(CancellationToken.None);
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var command in _commands.Values)
+        {
+            await command.DisposeAsync();
+        }
+    }
+}

@@ -27,6 +27,9 @@ internal sealed class SqliteExchangeStore(string path, TreeHeadSigner treeHeads)
     private readonly System.Collections.Concurrent.ConcurrentQueue<PendingWrite> _pending = new();
     private MerkleFrontier _frontier = new();
 
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<SQLitePCL.sqlite3, object> s_configured = new();
+    private static readonly object s_configuredMarker = new();
+
     /// <summary>Most appends committed together; bounds how long the first of them waits for the last.</summary>
     private const int MaxGroup = 256;
 
@@ -163,24 +166,28 @@ internal sealed class SqliteExchangeStore(string path, TreeHeadSigner treeHeads)
     public async Task<InboundRecord?> FindInboundAsync(string partner, Guid messageId, CancellationToken cancellationToken)
     {
         await using var connection = await OpenAsync(cancellationToken);
-        return await FindInboundAsync(connection, null, partner, messageId, cancellationToken);
+        await using var command = Command(connection, null, FindInboundSql, [("$p", partner), ("$m", Id(messageId))]);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        return ReadInbound(reader);
     }
 
     public Task<InboundCommit> CommitInboundAsync(LogEntryDraft entry, Guid messageId, byte[] payloadDigest, Func<LogPosition, byte[]> issueReceipt, CancellationToken cancellationToken) =>
         WriteAsync(async write =>
         {
             // Inside the transaction: an earlier append of the same group is seen, so a duplicate in one group is still one entry.
-            var existing = await FindInboundAsync(write.Connection, write.Transaction, entry.Partner, messageId, CancellationToken.None);
-            if (existing is not null)
+            await using (var reader = await write.Statements.Get(FindInboundSql, ("$p", entry.Partner), ("$m", Id(messageId))).ExecuteReaderAsync(CancellationToken.None))
             {
-                return new InboundCommit(null, existing);
+                if (ReadInbound(reader) is { } existing)
+                {
+                    return new InboundCommit(null, existing);
+                }
             }
 
             var position = await write.AppendAsync(entry);
             var receipt = issueReceipt(position);
-            await ExecuteAsync(write.Connection, write.Transaction,
+            await write.Statements.ExecuteAsync(
                 "INSERT INTO inbound_messages (partner, message_id, payload_digest, entry_idx, receipt) VALUES ($p, $m, $d, $i, $r)",
-                CancellationToken.None, ("$p", entry.Partner), ("$m", messageId.ToString("D")), ("$d", payloadDigest), ("$i", position.Index), ("$r", receipt));
+                ("$p", entry.Partner), ("$m", messageId.ToString("D")), ("$d", payloadDigest), ("$i", position.Index), ("$r", receipt));
             return new InboundCommit(position, new InboundRecord(payloadDigest, position.Index, receipt));
         }, cancellationToken);
 
@@ -221,17 +228,19 @@ internal sealed class SqliteExchangeStore(string path, TreeHeadSigner treeHeads)
             : null;
     }
 
-    public async Task AddOutboxAsync(OutboxMessage message, CancellationToken cancellationToken)
-    {
-        await using var connection = await OpenAsync(cancellationToken);
-        await ExecuteAsync(connection, null, """
-            INSERT INTO outbox (message_id, partner, document_type, conversation_id, created, payload, adapter_id, canonical_json, state, attempts, updated)
-            VALUES ($m, $p, $t, $c, $created, $payload, $a, $json, $s, 0, $created)
-            """, cancellationToken,
-            ("$m", Id(message.MessageId)), ("$p", message.Partner), ("$t", message.DocumentType), ("$c", message.ConversationId),
-            ("$created", message.Created.ToUnixTimeMilliseconds()), ("$payload", message.Payload), ("$a", message.AdapterId),
-            ("$json", message.CanonicalJson), ("$s", message.State.ToString()));
-    }
+    // Outbox writes join the group commit too: a sending node otherwise paid two fsyncs of its own per message.
+    public Task AddOutboxAsync(OutboxMessage message, CancellationToken cancellationToken) =>
+        WriteAsync(async write =>
+        {
+            await write.Statements.ExecuteAsync("""
+                INSERT INTO outbox (message_id, partner, document_type, conversation_id, created, payload, adapter_id, canonical_json, state, attempts, updated)
+                VALUES ($m, $p, $t, $c, $created, $payload, $a, $json, $s, 0, $created)
+                """,
+                ("$m", Id(message.MessageId)), ("$p", message.Partner), ("$t", message.DocumentType), ("$c", message.ConversationId),
+                ("$created", message.Created.ToUnixTimeMilliseconds()), ("$payload", message.Payload), ("$a", message.AdapterId),
+                ("$json", message.CanonicalJson), ("$s", message.State.ToString()));
+            return true;
+        }, cancellationToken);
 
     public async Task<OutboxMessage?> GetOutboxAsync(Guid messageId, CancellationToken cancellationToken)
     {
@@ -252,28 +261,24 @@ internal sealed class SqliteExchangeStore(string path, TreeHeadSigner treeHeads)
         return await ReadOutboxAsync(command, cancellationToken);
     }
 
-    public async Task<bool> TryBeginAttemptAsync(Guid messageId, int expectedAttempts, byte[] envelope, byte[] digest, DateTimeOffset time, CancellationToken cancellationToken)
-    {
-        await using var connection = await OpenAsync(cancellationToken);
-        await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken);
-        // Only the job that expected this attempt number gets it: a duplicate job (start-up sweep, a resumed job) backs off.
-        await using (var claim = Command(connection, transaction, """
-            UPDATE outbox SET attempts = attempts + 1, state = CASE WHEN state = 'Queued' THEN 'Sending' ELSE state END, updated = $t
-            WHERE message_id = $m AND attempts = $a AND state IN ('Queued', 'Sending')
-            """, [("$m", Id(messageId)), ("$a", expectedAttempts), ("$t", time.ToUnixTimeMilliseconds())]))
+    public Task<bool> TryBeginAttemptAsync(Guid messageId, int expectedAttempts, byte[] envelope, byte[] digest, DateTimeOffset time, CancellationToken cancellationToken) =>
+        WriteAsync(async write =>
         {
-            if (await claim.ExecuteNonQueryAsync(cancellationToken) == 0)
+            // Only the job that expected this attempt number gets it: a duplicate job (start-up sweep, a resumed job) backs off.
+            var claimed = await write.Statements.Get("""
+                UPDATE outbox SET attempts = attempts + 1, state = CASE WHEN state = 'Queued' THEN 'Sending' ELSE state END, updated = $t
+                WHERE message_id = $m AND attempts = $a AND state IN ('Queued', 'Sending')
+                """, ("$m", Id(messageId)), ("$a", expectedAttempts), ("$t", time.ToUnixTimeMilliseconds())).ExecuteNonQueryAsync(CancellationToken.None);
+            if (claimed == 0)
             {
                 return false;
             }
-        }
 
-        await ExecuteAsync(connection, transaction,
-            "INSERT INTO outbox_attempts (message_id, attempt, digest, envelope, time) VALUES ($m, $a, $d, $e, $t)",
-            cancellationToken, ("$m", Id(messageId)), ("$a", expectedAttempts + 1), ("$d", digest), ("$e", envelope), ("$t", time.ToUnixTimeMilliseconds()));
-        await transaction.CommitAsync(cancellationToken);
-        return true;
-    }
+            await write.Statements.ExecuteAsync(
+                "INSERT INTO outbox_attempts (message_id, attempt, digest, envelope, time) VALUES ($m, $a, $d, $e, $t)",
+                ("$m", Id(messageId)), ("$a", expectedAttempts + 1), ("$d", digest), ("$e", envelope), ("$t", time.ToUnixTimeMilliseconds()));
+            return true;
+        }, cancellationToken);
 
     public async Task<bool> RetryDeadAsync(Guid messageId, DateTimeOffset time, CancellationToken cancellationToken)
     {
@@ -294,7 +299,7 @@ internal sealed class SqliteExchangeStore(string path, TreeHeadSigner treeHeads)
     public Task CompleteDeliveryAsync(Guid messageId, LogEntryDraft sent, LogEntryDraft receipt, Receipt parsed, CancellationToken cancellationToken) =>
         WriteAsync(async write =>
         {
-            var state = await ScalarAsync(write.Connection, write.Transaction, "SELECT state FROM outbox WHERE message_id = $m", CancellationToken.None, ("$m", Id(messageId))) as string;
+            var state = await write.Statements.ScalarAsync("SELECT state FROM outbox WHERE message_id = $m", ("$m", Id(messageId))) as string;
             if (state is nameof(OutboxState.Delivered) or nameof(OutboxState.Rejected))
             {
                 return false; // a concurrent attempt already logged this delivery
@@ -303,8 +308,8 @@ internal sealed class SqliteExchangeStore(string path, TreeHeadSigner treeHeads)
             await write.AppendAsync(sent);
             await write.AppendAsync(receipt);
             var newState = parsed.Status == Receipt.Accepted ? OutboxState.Delivered : OutboxState.Rejected;
-            await ExecuteAsync(write.Connection, write.Transaction,
-                "UPDATE outbox SET state = $s, receipt = $r, last_error = $e, updated = $t WHERE message_id = $m", CancellationToken.None,
+            await write.Statements.ExecuteAsync(
+                "UPDATE outbox SET state = $s, receipt = $r, last_error = $e, updated = $t WHERE message_id = $m",
                 ("$m", Id(messageId)), ("$s", newState.ToString()), ("$r", JsonSerializer.Serialize(parsed)),
                 ("$e", parsed.ReasonCode is null ? null : $"{parsed.ReasonCode} {parsed.RuleId} {parsed.Detail}".Trim()), ("$t", receipt.Time.ToUnixTimeMilliseconds()));
             return true;
@@ -421,19 +426,21 @@ internal sealed class SqliteExchangeStore(string path, TreeHeadSigner treeHeads)
         {
             await using var connection = await OpenAsync(CancellationToken.None);
             await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(CancellationToken.None);
-            var write = new LogWrite(treeHeads, connection, transaction, _frontier.Clone());
+            await using var statements = new StatementCache(connection, transaction);
+            var write = new LogWrite(treeHeads, statements, _frontier.Clone());
             foreach (var pending in group)
             {
                 var before = write.Frontier.Clone();
-                await ExecuteAsync(connection, transaction, "SAVEPOINT append", CancellationToken.None);
+                await statements.ExecuteAsync("SAVEPOINT append");
                 try
                 {
                     await pending.RunAsync(write);
-                    await ExecuteAsync(connection, transaction, "RELEASE append", CancellationToken.None);
+                    await statements.ExecuteAsync("RELEASE append");
                 }
                 catch (Exception e)
                 {
-                    await ExecuteAsync(connection, transaction, "ROLLBACK TO append; RELEASE append", CancellationToken.None);
+                    await statements.ExecuteAsync("ROLLBACK TO append");
+                    await statements.ExecuteAsync("RELEASE append");
                     write.Frontier = before;
                     pending.Fail(e);
                 }
@@ -510,13 +517,11 @@ internal sealed class SqliteExchangeStore(string path, TreeHeadSigner treeHeads)
     }
 
     /// <summary>The open transaction of a group commit, with the tree as the group has extended it so far.</summary>
-    private sealed class LogWrite(TreeHeadSigner treeHeads, SqliteConnection connection, SqliteTransaction transaction, MerkleFrontier frontier)
+    private sealed class LogWrite(TreeHeadSigner treeHeads, StatementCache statements, MerkleFrontier frontier)
     {
         private DateTimeOffset _latest = DateTimeOffset.MinValue;
 
-        public SqliteConnection Connection => connection;
-
-        public SqliteTransaction Transaction => transaction;
+        public StatementCache Statements => statements;
 
         public MerkleFrontier Frontier { get; set; } = frontier;
 
@@ -529,10 +534,7 @@ internal sealed class SqliteExchangeStore(string path, TreeHeadSigner treeHeads)
             var canonicalHash = LogEntry.HashCanonical(entry.CanonicalJson);
             var rawHash = System.Security.Cryptography.SHA256.HashData(entry.Raw);
             var leaf = MerkleTree.LeafHash(LogEntry.Encode(index, entry, rawHash, canonicalHash));
-            await ExecuteAsync(connection, transaction, $"""
-                INSERT INTO log_entries ({EntryColumns})
-                VALUES ($idx, $time, $dir, $partner, $mid, $rel, $type, $transport, $raw, $verdict, $reason, $detail, $adapter, $json, $chash, $leaf, $rawhash)
-                """, CancellationToken.None,
+            await statements.ExecuteAsync(InsertEntrySql,
                 ("$idx", index), ("$time", entry.Time.ToUnixTimeMilliseconds()), ("$dir", entry.Direction.ToString()), ("$partner", entry.Partner),
                 ("$mid", entry.MessageId?.ToLowerInvariant()), ("$rel", entry.RelatedMessageId?.ToLowerInvariant()), ("$type", entry.DocumentType),
                 ("$transport", entry.Transport), ("$raw", entry.Raw), ("$verdict", entry.Verdict.ToString()), ("$reason", entry.ReasonCode),
@@ -540,7 +542,7 @@ internal sealed class SqliteExchangeStore(string path, TreeHeadSigner treeHeads)
                 ("$rawhash", rawHash));
             foreach (var node in Frontier.Append(leaf))
             {
-                await ExecuteAsync(connection, transaction, "INSERT INTO merkle_nodes (level, idx, hash) VALUES ($l, $i, $h)", CancellationToken.None,
+                await statements.ExecuteAsync("INSERT INTO merkle_nodes (level, idx, hash) VALUES ($l, $i, $h)",
                     ("$l", node.Level), ("$i", node.Index), ("$h", node.Hash));
             }
 
@@ -552,25 +554,22 @@ internal sealed class SqliteExchangeStore(string path, TreeHeadSigner treeHeads)
         public async Task SignTreeHeadAsync()
         {
             var head = treeHeads.Sign(Frontier.Size, Frontier.Root(), _latest);
-            await ExecuteAsync(connection, transaction,
-                "INSERT OR REPLACE INTO tree_heads (tree_size, root, time, signature) VALUES ($s, $r, $t, $sig)", CancellationToken.None,
+            await statements.ExecuteAsync(
+                "INSERT OR REPLACE INTO tree_heads (tree_size, root, time, signature) VALUES ($s, $r, $t, $sig)",
                 ("$s", head.TreeSize), ("$r", head.RootHash), ("$t", head.Time.ToUnixTimeMilliseconds()), ("$sig", head.Signature));
             SignedSize = Frontier.Size;
         }
     }
 
-    private static async Task<InboundRecord?> FindInboundAsync(SqliteConnection connection, SqliteTransaction? transaction, string partner, Guid messageId, CancellationToken cancellationToken)
-    {
-        await using var command = connection.CreateCommand();
-        command.Transaction = transaction;
-        command.CommandText = "SELECT payload_digest, entry_idx, receipt FROM inbound_messages WHERE partner = $p AND message_id = $m";
-        command.Parameters.AddWithValue("$p", partner);
-        command.Parameters.AddWithValue("$m", Id(messageId));
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        return await reader.ReadAsync(cancellationToken)
-            ? new InboundRecord((byte[])reader[0], reader.GetInt64(1), (byte[])reader[2])
-            : null;
-    }
+    private const string FindInboundSql = "SELECT payload_digest, entry_idx, receipt FROM inbound_messages WHERE partner = $p AND message_id = $m";
+
+    private const string InsertEntrySql = $"""
+        INSERT INTO log_entries ({EntryColumns})
+        VALUES ($idx, $time, $dir, $partner, $mid, $rel, $type, $transport, $raw, $verdict, $reason, $detail, $adapter, $json, $chash, $leaf, $rawhash)
+        """;
+
+    private static InboundRecord? ReadInbound(SqliteDataReader reader) =>
+        reader.Read() ? new InboundRecord((byte[])reader[0], reader.GetInt64(1), (byte[])reader[2]) : null;
 
     private static async Task<IReadOnlyList<LogEntry>> ReadEntriesAsync(SqliteCommand command, CancellationToken cancellationToken)
     {
@@ -633,8 +632,14 @@ internal sealed class SqliteExchangeStore(string path, TreeHeadSigner treeHeads)
     {
         var connection = new SqliteConnection(_connectionString);
         await connection.OpenAsync(cancellationToken);
-        // FULL: the WAL is fsynced at every commit, so an entry is on disk before its receipt leaves.
-        await ExecuteAsync(connection, null, "PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;", cancellationToken);
+        // Settings belong to the physical connection, which the pool reuses: set them once, not at every open.
+        if (!s_configured.TryGetValue(connection.Handle!, out _))
+        {
+            // FULL: the WAL is fsynced at every commit, so an entry is on disk before its receipt leaves.
+            await ExecuteAsync(connection, null, "PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;", cancellationToken);
+            s_configured.AddOrUpdate(connection.Handle!, s_configuredMarker);
+        }
+
         return connection;
     }
 
