@@ -25,51 +25,106 @@ public static class LogAuditor
     /// <summary>Beyond this many, further tree-head mismatches (all caused by the same edit) are counted, not listed.</summary>
     private const int MaxListedHeadMismatches = 5;
 
+    /// <summary>Heads go to the signature checkers in batches, so the hand-over costs little per head.</summary>
+    private const int SignatureBatch = 1024;
+
     public static async Task<AuditReport> VerifyAsync(IExchangeStore store, IReadOnlyList<X509Certificate2> ourCertificates, CancellationToken cancellationToken)
     {
         var clock = Stopwatch.StartNew();
         var findings = new List<AuditFinding>();
-        var heads = (await store.TreeHeadsAsync(cancellationToken)).ToDictionary(h => h.TreeSize);
-        // Signatures are independent of the scan below: checking them at the same time keeps every core busy.
-        var signatures = Task.Run(() => CheckSignatures(heads.Values, ourCertificates, cancellationToken), cancellationToken);
+        // Heads are streamed in size order beside the entries and their signatures checked on every core as they
+        // pass, so memory stays flat however long the log: loading a million heads up front made each entry's
+        // audit slower as the log grew.
+        var batches = System.Threading.Channels.Channel.CreateBounded<SignedTreeHead[]>(
+            new System.Threading.Channels.BoundedChannelOptions(Environment.ProcessorCount * 4) { SingleWriter = true });
+        var signatures = CheckSignaturesAsync(batches.Reader, ourCertificates, cancellationToken);
         var frontier = new MerkleFrontier();
-        long expected = 0, entries = 0;
+        long expected = 0, entries = 0, headCount = 0;
         var headMismatches = 0;
-        await foreach (var entry in store.ReadAllAsync(cancellationToken))
+        try
         {
-            entries++;
-            if (entry.Index != expected)
+            await using var heads = store.ReadTreeHeadsAsync(cancellationToken).GetAsyncEnumerator(cancellationToken);
+            var batch = new List<SignedTreeHead>(SignatureBatch);
+            async Task<SignedTreeHead?> NextHeadAsync()
             {
-                findings.Add(new AuditFinding("missing", expected, entry.Index == expected + 1
-                    ? $"entry {expected} has been removed"
-                    : $"entries {expected}..{entry.Index - 1} have been removed"));
+                if (!await heads.MoveNextAsync())
+                {
+                    return null;
+                }
+
+                headCount++;
+                batch.Add(heads.Current);
+                if (batch.Count == SignatureBatch)
+                {
+                    await batches.Writer.WriteAsync([.. batch], cancellationToken);
+                    batch.Clear();
+                }
+
+                return heads.Current;
             }
 
-            // The recomputed leaf, not the stored one, goes into the tree: an edit must show in every root after it.
-            frontier.Append(CheckEntry(entry, findings));
-            expected = entry.Index + 1;
-
-            if (heads.TryGetValue(frontier.Size, out var head) && !frontier.Root().AsSpan().SequenceEqual(head.RootHash) && headMismatches++ < MaxListedHeadMismatches)
+            var head = await NextHeadAsync();
+            await foreach (var entry in store.ReadAllAsync(cancellationToken))
             {
-                findings.Add(new AuditFinding("tree-head", head.TreeSize,
-                    $"the tree head signed at size {head.TreeSize} ({head.Time:yyyy-MM-dd'T'HH:mm:ss'Z'}) has a root the log no longer produces"));
+                entries++;
+                if (entry.Index != expected)
+                {
+                    findings.Add(new AuditFinding("missing", expected, entry.Index == expected + 1
+                        ? $"entry {expected} has been removed"
+                        : $"entries {expected}..{entry.Index - 1} have been removed"));
+                }
+
+                // The recomputed leaf, not the stored one, goes into the tree: an edit must show in every root after it.
+                frontier.Append(CheckEntry(entry, findings));
+                expected = entry.Index + 1;
+                while (head is not null && head.TreeSize < frontier.Size)
+                {
+                    head = await NextHeadAsync();
+                }
+
+                if (head is not null && head.TreeSize == frontier.Size)
+                {
+                    if (!frontier.Root().AsSpan().SequenceEqual(head.RootHash) && headMismatches++ < MaxListedHeadMismatches)
+                    {
+                        findings.Add(new AuditFinding("tree-head", head.TreeSize,
+                            $"the tree head signed at size {head.TreeSize} ({head.Time:yyyy-MM-dd'T'HH:mm:ss'Z'}) has a root the log no longer produces"));
+                    }
+
+                    head = await NextHeadAsync();
+                }
+            }
+
+            if (headMismatches > MaxListedHeadMismatches)
+            {
+                findings.Add(new AuditFinding("tree-head", null, $"{headMismatches - MaxListedHeadMismatches} more signed tree heads do not match (same cause)"));
+            }
+
+            // Heads signed beyond the last entry: the log was cut below a size the node once vouched for.
+            long? largest = null;
+            while (head is not null)
+            {
+                largest = head.TreeSize;
+                head = await NextHeadAsync();
+            }
+
+            if (largest is { } signedSize)
+            {
+                findings.Add(new AuditFinding("truncated", frontier.Size,
+                    $"the log holds {frontier.Size} entries, but a tree head was signed at size {signedSize}: entries {frontier.Size}..{signedSize - 1} have been removed"));
+            }
+
+            if (batch.Count > 0)
+            {
+                await batches.Writer.WriteAsync([.. batch], cancellationToken);
             }
         }
-
-        if (headMismatches > MaxListedHeadMismatches)
+        finally
         {
-            findings.Add(new AuditFinding("tree-head", null, $"{headMismatches - MaxListedHeadMismatches} more signed tree heads do not match (same cause)"));
-        }
-
-        foreach (var head in heads.Values.Where(h => h.TreeSize > frontier.Size).OrderBy(h => h.TreeSize).Take(1))
-        {
-            var largest = heads.Keys.Max();
-            findings.Add(new AuditFinding("truncated", frontier.Size,
-                $"the log holds {frontier.Size} entries, but a tree head was signed at size {largest}: entries {frontier.Size}..{largest - 1} have been removed"));
+            batches.Writer.TryComplete();
         }
 
         findings.AddRange(await signatures);
-        return new AuditReport(entries, heads.Count, findings, clock.Elapsed);
+        return new AuditReport(entries, checked((int)headCount), findings, clock.Elapsed);
     }
 
     /// <summary>Names what was edited in an entry, if anything, and returns its leaf recomputed from what is stored now.</summary>
@@ -96,24 +151,37 @@ public static class LogAuditor
         return leaf;
     }
 
-    private static List<AuditFinding> CheckSignatures(IEnumerable<SignedTreeHead> heads, IReadOnlyList<X509Certificate2> certificates, CancellationToken cancellationToken)
+    /// <summary>One checker per core, each on its own thread with its own imported keys, until the heads run out.</summary>
+    private static async Task<List<AuditFinding>> CheckSignaturesAsync(System.Threading.Channels.ChannelReader<SignedTreeHead[]> batches, IReadOnlyList<X509Certificate2> certificates, CancellationToken cancellationToken)
     {
-        // Signature checks dominate an audit's cost; they are independent, so they run on every core, each worker
-        // with its own imported keys.
         var bad = new System.Collections.Concurrent.ConcurrentBag<SignedTreeHead>();
-        Parallel.ForEach(heads, new ParallelOptions { CancellationToken = cancellationToken },
-            () => certificates.Select(c => new DataSignatureVerifier(c)).ToArray(),
-            (head, _, verifiers) =>
+        // Dedicated threads: the checks are pure CPU, and on the thread pool they starved the scan that feeds them.
+        var checkers = Enumerable.Range(0, Environment.ProcessorCount).Select(_ => Task.Factory.StartNew(() =>
+        {
+            var verifiers = certificates.Select(c => new DataSignatureVerifier(c)).ToArray();
+            try
             {
-                var signed = SignedTreeHead.Encode(head.TreeSize, head.RootHash, head.Time);
-                if (!verifiers.Any(v => v.Verify(signed, head.Signature)))
+                while (batches.WaitToReadAsync(cancellationToken).AsTask().GetAwaiter().GetResult())
                 {
-                    bad.Add(head);
+                    while (batches.TryRead(out var batch))
+                    {
+                        foreach (var head in batch)
+                        {
+                            var signed = SignedTreeHead.Encode(head.TreeSize, head.RootHash, head.Time);
+                            if (!verifiers.Any(v => v.Verify(signed, head.Signature)))
+                            {
+                                bad.Add(head);
+                            }
+                        }
+                    }
                 }
-
-                return verifiers;
-            },
-            verifiers => Array.ForEach(verifiers, v => v.Dispose()));
+            }
+            finally
+            {
+                Array.ForEach(verifiers, v => v.Dispose());
+            }
+        }, cancellationToken, TaskCreationOptions.LongRunning, TaskScheduler.Default)).ToArray();
+        await Task.WhenAll(checkers);
         return bad.OrderBy(h => h.TreeSize).Select(h => new AuditFinding("tree-head-signature", h.TreeSize, $"the tree head at size {h.TreeSize} is not signed by this node's key")).ToList();
     }
 }

@@ -71,7 +71,7 @@ internal static class ExchangeBench
                 var results = new List<BindingResult>();
                 var bindings = parse.GetValue(only) is { } b ? [b] : new[] { "grpc", "soap" };
                 var (n, inFlight) = (parse.GetValue(count), parse.GetValue(concurrency));
-                await using var rig = Rig.Prepare(root, inFlight);
+                await using var rig = Rig.Prepare(root, inFlight, context.Error);
                 // Ceilings first, with no node running in this process: its threads and heaps depressed them before.
                 // Progress goes to stderr, so a long run shows where it is and stdout stays the results.
                 var ceilings = bindings.ToDictionary(binding => binding, binding =>
@@ -204,6 +204,26 @@ internal static class ExchangeBench
         }
     }
 
+    /// <summary>Starts <paramref name="start"/>(i) at i / <paramref name="perSecond"/> seconds, whether or not earlier ones finished (open loop), and awaits them all.</summary>
+    private static async Task PacedAsync(int count, double perSecond, Func<int, Task> start, CancellationToken cancellationToken)
+    {
+        var clock = Stopwatch.StartNew();
+        var running = new List<Task>(count);
+        for (var i = 0; i < count; i++)
+        {
+            var due = TimeSpan.FromSeconds(i / perSecond);
+            if (due > clock.Elapsed)
+            {
+                await Task.Delay(due - clock.Elapsed, cancellationToken);
+            }
+
+            var index = i;
+            running.Add(Task.Run(() => start(index), cancellationToken));
+        }
+
+        await Task.WhenAll(running);
+    }
+
     private static double Percentile(double[] sorted, double p) => sorted[Math.Min(sorted.Length - 1, Math.Max(0, (int)Math.Ceiling(p * sorted.Length) - 1))];
 
     /// <summary>The CN node receiving, a TW node sending, and TW's keys and trust for the bench's own sending side.</summary>
@@ -224,11 +244,12 @@ internal static class ExchangeBench
         private DataFolder _cnFolder = null!;
         private NodeConfig _cnConfig = null!;
         private DataFolder _twFolder = null!;
+        private TextWriter _progress = TextWriter.Null;
 
         /// <summary>Data folders and keys; the nodes are started separately, after the ceilings are measured.</summary>
-        public static Rig Prepare(string root, int concurrency)
+        public static Rig Prepare(string root, int concurrency, TextWriter progress)
         {
-            var rig = new Rig();
+            var rig = new Rig { _progress = progress };
             var tw = new DataFolder(Path.Combine(root, "tw"));
             var cn = new DataFolder(Path.Combine(root, "cn"));
             var twConfig = LoopbackPorts.InitializeNode(tw, "TW");
@@ -302,7 +323,7 @@ internal static class ExchangeBench
             if (warm)
             {
                 await WarmUp(one, concurrency);
-                Console.Error.WriteLine($"bench: {binding} warm, measuring");
+                _progress.WriteLine($"bench: {binding} warm, measuring");
             }
 
             var latencies = new double[count];
@@ -329,25 +350,12 @@ internal static class ExchangeBench
             var one = Exchange(binding, cancellationToken);
             var latencies = new double[count];
             var clock = Stopwatch.StartNew();
-            var running = new List<Task>(count);
-            for (var i = 0; i < count; i++)
+            await PacedAsync(count, perSecond, async index =>
             {
-                var due = TimeSpan.FromSeconds(i / perSecond);
-                if (due > clock.Elapsed)
-                {
-                    await Task.Delay(due - clock.Elapsed, cancellationToken);
-                }
-
-                var index = i;
-                running.Add(Task.Run(async () =>
-                {
-                    var started = Stopwatch.GetTimestamp();
-                    await one();
-                    latencies[index] = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
-                }, cancellationToken));
-            }
-
-            await Task.WhenAll(running);
+                var started = Stopwatch.GetTimestamp();
+                await one();
+                latencies[index] = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+            }, cancellationToken);
             clock.Stop();
             Array.Sort(latencies);
             return new LatencyAtRate(perSecond, count / clock.Elapsed.TotalSeconds, count, Percentile(latencies, 0.50), Percentile(latencies, 0.95), Percentile(latencies, 0.99));
@@ -371,23 +379,10 @@ internal static class ExchangeBench
                 async Task<List<Delivery.OutboxMessage>> SendAllAsync(int n, double? perSecond = null)
                 {
                     var sent = new System.Collections.Concurrent.ConcurrentBag<Guid>();
-                    Task Enqueue(CancellationToken token) => outbox.EnqueueAsync(new Delivery.SendRequest("CN", "ecfa.co", TwDocument), token).ContinueWith(t => sent.Add(t.Result.MessageId), token);
+                    async Task Enqueue(CancellationToken token) => sent.Add((await outbox.EnqueueAsync(new Delivery.SendRequest("CN", "ecfa.co", TwDocument), token)).MessageId);
                     if (perSecond is { } rate)
                     {
-                        var paced = Stopwatch.StartNew();
-                        var queued = new List<Task>(n);
-                        for (var i = 0; i < n; i++)
-                        {
-                            var due = TimeSpan.FromSeconds(i / rate);
-                            if (due > paced.Elapsed)
-                            {
-                                await Task.Delay(due - paced.Elapsed, cancellationToken);
-                            }
-
-                            queued.Add(Task.Run(() => Enqueue(cancellationToken), cancellationToken));
-                        }
-
-                        await Task.WhenAll(queued);
+                        await PacedAsync(n, rate, _ => Enqueue(cancellationToken), cancellationToken);
                     }
                     else
                     {

@@ -47,6 +47,9 @@ public interface IExchangeStore
     /// <summary>Every signed tree head, by size.</summary>
     Task<IReadOnlyList<SignedTreeHead>> TreeHeadsAsync(CancellationToken cancellationToken);
 
+    /// <summary>Every signed tree head by size, streamed (a log of a million entries can hold a million heads).</summary>
+    IAsyncEnumerable<SignedTreeHead> ReadTreeHeadsAsync(CancellationToken cancellationToken);
+
     /// <summary>RFC 9162 inclusion proof of a leaf in the tree of a given size, from stored interior hashes.</summary>
     Task<IReadOnlyList<byte[]>> InclusionProofAsync(long leafIndex, long treeSize, CancellationToken cancellationToken);
 

@@ -344,6 +344,37 @@ internal sealed class SqliteExchangeStore(string path, TreeHeadSigner treeHeads)
         }
     }
 
+    public async IAsyncEnumerable<SignedTreeHead> ReadTreeHeadsAsync([System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        const int page = 10_000;
+        var after = -1L;
+        while (true)
+        {
+            var heads = new List<SignedTreeHead>(page);
+            await using (var connection = await OpenAsync(cancellationToken))
+            await using (var command = Command(connection, null, "SELECT tree_size, root, time, signature FROM tree_heads WHERE tree_size > $after ORDER BY tree_size LIMIT $limit", [("$after", after), ("$limit", page)]))
+            await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
+            {
+                while (await reader.ReadAsync(cancellationToken))
+                {
+                    heads.Add(new SignedTreeHead(reader.GetInt64(0), (byte[])reader[1], DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(2)), (byte[])reader[3]));
+                }
+            }
+
+            foreach (var head in heads)
+            {
+                yield return head;
+            }
+
+            if (heads.Count < page)
+            {
+                yield break;
+            }
+
+            after = heads[^1].TreeSize;
+        }
+    }
+
     public async Task<IReadOnlyList<SignedTreeHead>> TreeHeadsAsync(CancellationToken cancellationToken)
     {
         await using var connection = await OpenAsync(cancellationToken);
