@@ -26,7 +26,7 @@ public sealed class MutualTlsTests
         s_kr = TestNode.Create("KR", tls: true);
         s_tw.AddPartner(s_cn);
         s_cn.AddPartner(s_tw);
-        s_cn.AddPartner(s_kr, TransportKind.Soap, new Dictionary<string, DocumentRoute> { ["ecfa.co"] = new() { Adapter = "cn.customs.ecfa-co/1" } });
+        s_cn.AddPartner(s_kr, TransportKind.Soap, TestNode.EcfaInCnFormat);
         await s_tw.StartAsync();
         await s_cn.StartAsync();
     }

@@ -21,7 +21,7 @@ public sealed class RateLimitTests
         await using var __ = cn;
         await using var ___ = kr;
         cn.AddPartner(tw);
-        cn.AddPartner(kr, TransportKind.Soap, new Dictionary<string, DocumentRoute> { ["ecfa.co"] = new() { Adapter = "cn.customs.ecfa-co/1" } });
+        cn.AddPartner(kr, TransportKind.Soap, TestNode.EcfaInCnFormat);
         cn.EditPartner("KR", p => p with { Inbound = new RateLimit { PermitsPerSecond = 1, Burst = 2 } });
         await cn.StartAsync();
         using var twKey = tw.LoadCredential();

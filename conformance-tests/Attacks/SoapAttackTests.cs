@@ -35,7 +35,7 @@ public sealed class SoapAttackTests
         s_cn = TestNode.Create("CN");
         s_kr = TestNode.Create("KR");
         s_cn.AddPartner(s_tw);
-        s_cn.AddPartner(s_kr, TransportKind.Soap, new Dictionary<string, DocumentRoute> { ["ecfa.co"] = new() { Adapter = "cn.customs.ecfa-co/1" } });
+        s_cn.AddPartner(s_kr, TransportKind.Soap, TestNode.EcfaInCnFormat);
         s_twKey = s_tw.LoadCredential();
         s_krKey = s_kr.LoadCredential();
 

@@ -97,7 +97,7 @@ public sealed class ReceiptsCheckTests
         await using var ___ = kr;
         tw.AddPartner(cn);
         cn.AddPartner(tw);
-        cn.AddPartner(kr, TransportKind.Soap, new Dictionary<string, DocumentRoute> { ["ecfa.co"] = new() { Adapter = "cn.customs.ecfa-co/1" } });
+        cn.AddPartner(kr, TransportKind.Soap, TestNode.EcfaInCnFormat);
         await tw.StartAsync();
         await cn.StartAsync();
         var id = await tw.SendAsync("CN", "ecfa.co", File.ReadAllText(AdapterAssert.DataPath("ecfa-co", "tw", "co-001.xml")));

@@ -87,7 +87,7 @@ public sealed class CrashRecoveryTests
         await using var _ = tw;
         await using var __ = cn;
         await using var ___ = kr;
-        var ecfa = new Dictionary<string, DocumentRoute> { ["ecfa.co"] = new() { Adapter = "cn.customs.ecfa-co/1" } };
+        var ecfa = TestNode.EcfaInCnFormat;
         tw.AddPartner(cn);
         tw.AddPartner(kr, TransportKind.Soap, ecfa);
         cn.AddPartner(tw);

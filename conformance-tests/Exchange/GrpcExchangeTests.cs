@@ -34,7 +34,7 @@ public sealed class GrpcExchangeTests
         s_kr = TestNode.Create("KR");
         s_tw.AddPartner(s_cn, TransportKind.Grpc);
         s_cn.AddPartner(s_tw, TransportKind.Grpc);
-        s_cn.AddPartner(s_kr, TransportKind.Grpc, new Dictionary<string, DocumentRoute> { ["ecfa.co"] = new() { Adapter = "cn.customs.ecfa-co/1" } });
+        s_cn.AddPartner(s_kr, TransportKind.Grpc, TestNode.EcfaInCnFormat);
         await s_tw.StartAsync();
         await s_cn.StartAsync();
         s_twKey = s_tw.LoadCredential();

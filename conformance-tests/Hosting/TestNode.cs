@@ -66,13 +66,12 @@ public sealed class TestNode : IAsyncDisposable
         PartnerDirectory.Import(Folder, Config, file);
     }
 
+    /// <summary>The route for a test partner that exchanges ECFA certificates in CN's format (a second sender beside TW).</summary>
+    public static IReadOnlyDictionary<string, DocumentRoute> EcfaInCnFormat { get; } =
+        new Dictionary<string, DocumentRoute> { ["ecfa.co"] = new() { Adapter = "cn.customs.ecfa-co/1" } };
+
     /// <summary>Edits an imported partner profile (before start): a test's own retry policy or endpoint.</summary>
-    public void EditPartner(string country, Func<PartnerProfile, PartnerProfile> edit)
-    {
-        var file = Path.Combine(Folder.PartnersDirectory, country.ToLowerInvariant() + ".json");
-        var profile = JsonSerializer.Deserialize<PartnerProfile>(File.ReadAllText(file), NodeConfig.Json)!;
-        File.WriteAllText(file, JsonSerializer.Serialize(edit(profile), NodeConfig.Json));
-    }
+    public void EditPartner(string country, Func<PartnerProfile, PartnerProfile> edit) => PartnerDirectory.Edit(Folder, country, edit);
 
     /// <summary>Fast retries for tests: the schedule is the node's, the waits are short.</summary>
     public static DeliveryPolicy QuickRetries(int attempts) => new()

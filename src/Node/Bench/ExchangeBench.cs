@@ -257,7 +257,7 @@ internal static class ExchangeBench
             PartnerDirectory.Import(cn, cnConfig, tw.ProfileFile);
             PartnerDirectory.Import(tw, twConfig, cn.ProfileFile);
             // The bench is the only sender: lift TW's quota so the node, not the limiter, is measured.
-            EditProfile(cn, "tw", profile => profile with { Inbound = new RateLimit { PermitsPerSecond = 1_000_000, Burst = 1_000_000 } });
+            PartnerDirectory.Edit(cn, "tw", profile => profile with { Inbound = new RateLimit { PermitsPerSecond = 1_000_000, Burst = 1_000_000 } });
 
             rig.TwKey = KeyFiles.Load(tw.Resolve(twConfig.CertificateFile), tw.Resolve(twConfig.KeyFile!));
             rig.CnKey = KeyFiles.Load(cn.Resolve(cnConfig.CertificateFile), cn.Resolve(cnConfig.KeyFile!));
@@ -268,15 +268,8 @@ internal static class ExchangeBench
             rig.SoapUrl = $"{cnConfig.SoapUrl}/n2n/tw/soap";
             (rig._cnFolder, rig._cnConfig, rig._twFolder) = (cn, cnConfig, tw);
             // TW's deliveries to CN may have as many in flight as the direct runs (the default is 2 per partner).
-            EditProfile(tw, "cn", profile => profile with { Delivery = profile.Delivery with { MaxInFlight = concurrency } });
+            PartnerDirectory.Edit(tw, "cn", profile => profile with { Delivery = profile.Delivery with { MaxInFlight = concurrency } });
             return rig;
-        }
-
-        private static void EditProfile(DataFolder folder, string partner, Func<PartnerProfile, PartnerProfile> edit)
-        {
-            var file = Path.Combine(folder.PartnersDirectory, partner + ".json");
-            var profile = JsonSerializer.Deserialize<PartnerProfile>(File.ReadAllText(file), NodeConfig.Json)!;
-            File.WriteAllText(file, JsonSerializer.Serialize(edit(profile), NodeConfig.Json));
         }
 
         public async Task StartReceiverAsync(CancellationToken cancellationToken)
@@ -367,7 +360,7 @@ internal static class ExchangeBench
         /// </summary>
         public async Task<NodeToNodeResult> NodeToNodeAsync(string binding, int count, int concurrency, CancellationToken cancellationToken)
         {
-            EditProfile(_twFolder, "cn", profile => profile with { Transport = binding == "grpc" ? TransportKind.Grpc : TransportKind.Soap });
+            PartnerDirectory.Edit(_twFolder, "cn", profile => profile with { Transport = binding == "grpc" ? TransportKind.Grpc : TransportKind.Soap });
             var tw = await NodeHost.BuildAsync(_twFolder.Root, new NodeHostOptions { MinimumLogLevel = LogLevel.Error }, cancellationToken);
             await tw.StartAsync(cancellationToken);
             try

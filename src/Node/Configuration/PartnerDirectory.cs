@@ -101,11 +101,7 @@ public sealed class PartnerDirectory
     /// </summary>
     public static PartnerProfile Rotate(DataFolder folder, string country, string certificatePem, DateTimeOffset now, TimeSpan overlap)
     {
-        var file = Path.Combine(folder.PartnersDirectory, country.ToLowerInvariant() + ".json");
-        if (!File.Exists(file))
-        {
-            throw new ConfigurationException($"no partner '{country}' is configured");
-        }
+        var file = ProfileFile(folder, country);
 
         System.Security.Cryptography.X509Certificates.X509Certificate2 certificate;
         try
@@ -136,6 +132,21 @@ public sealed class PartnerDirectory
             DataFolder.WriteJson(file, rotated);
             return rotated;
         }
+    }
+
+    /// <summary>Rewrites an imported partner's profile, which the node reads at its next start (a benchmark's or a test's own policy).</summary>
+    public static PartnerProfile Edit(DataFolder folder, string country, Func<PartnerProfile, PartnerProfile> edit)
+    {
+        var file = ProfileFile(folder, country);
+        var edited = edit(ReadProfile(file));
+        DataFolder.WriteJson(file, edited);
+        return edited;
+    }
+
+    private static string ProfileFile(DataFolder folder, string country)
+    {
+        var file = Path.Combine(folder.PartnersDirectory, country.ToLowerInvariant() + ".json");
+        return File.Exists(file) ? file : throw new ConfigurationException($"no partner '{country}' is configured");
     }
 
     private static PartnerProfile ReadProfile(string file)

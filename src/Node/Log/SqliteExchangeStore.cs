@@ -223,9 +223,7 @@ internal sealed class SqliteExchangeStore(string path, TreeHeadSigner treeHeads)
         await using var command = connection.CreateCommand();
         command.CommandText = "SELECT tree_size, root, time, signature FROM tree_heads ORDER BY tree_size DESC LIMIT 1";
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        return await reader.ReadAsync(cancellationToken)
-            ? new SignedTreeHead(reader.GetInt64(0), (byte[])reader[1], DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(2)), (byte[])reader[3])
-            : null;
+        return await reader.ReadAsync(cancellationToken) ? ReadHead(reader) : null;
     }
 
     // Outbox writes join the group commit too: a sending node otherwise paid two fsyncs of its own per message.
@@ -357,7 +355,7 @@ internal sealed class SqliteExchangeStore(string path, TreeHeadSigner treeHeads)
             {
                 while (await reader.ReadAsync(cancellationToken))
                 {
-                    heads.Add(new SignedTreeHead(reader.GetInt64(0), (byte[])reader[1], DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(2)), (byte[])reader[3]));
+                    heads.Add(ReadHead(reader));
                 }
             }
 
@@ -377,18 +375,17 @@ internal sealed class SqliteExchangeStore(string path, TreeHeadSigner treeHeads)
 
     public async Task<IReadOnlyList<SignedTreeHead>> TreeHeadsAsync(CancellationToken cancellationToken)
     {
-        await using var connection = await OpenAsync(cancellationToken);
-        await using var command = connection.CreateCommand();
-        command.CommandText = "SELECT tree_size, root, time, signature FROM tree_heads ORDER BY tree_size";
         var heads = new List<SignedTreeHead>();
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        while (await reader.ReadAsync(cancellationToken))
+        await foreach (var head in ReadTreeHeadsAsync(cancellationToken))
         {
-            heads.Add(new SignedTreeHead(reader.GetInt64(0), (byte[])reader[1], DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(2)), (byte[])reader[3]));
+            heads.Add(head);
         }
 
         return heads;
     }
+
+    private static SignedTreeHead ReadHead(SqliteDataReader reader) =>
+        new(reader.GetInt64(0), (byte[])reader[1], DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(2)), (byte[])reader[3]);
 
     public async Task<IReadOnlyList<byte[]>> InclusionProofAsync(long leafIndex, long treeSize, CancellationToken cancellationToken)
     {
