@@ -70,36 +70,26 @@ public static class CoseEnvelope
         CheckCritical(headers);
         var header = ReadHeader(headers);
         var contentType = Text(headers, CoseHeaderLabel.ContentType, "content type");
-        using var presented = ReadX5Chain(headers);
-
-        PinnedCertificate pin = trust.Match(presented, at, out var found) switch
-        {
-            PinMatch.Trusted => found!,
-            PinMatch.Expired => throw new TrustException(ReasonCodes.CertExpired, $"certificate {presented.Subject} pinned for {trust.Country} is not valid at {FormatTime(at)}"),
-            _ => throw new TrustException(ReasonCodes.UntrustedCert, $"certificate {presented.Subject} ({presented.Thumbprint}) is not pinned for partner {trust.Country}"),
-        };
-
-        using (var key = (AsymmetricAlgorithm?)pin.Certificate.GetECDsaPublicKey() ?? pin.Certificate.GetRSAPublicKey())
+        var pin = trust.Require(ReadX5Chain(headers).Span, at, "x5chain");
+        var valid = trust.WithPublicKey(pin, key =>
         {
             if ((alg == Es256) != key is ECDsa || key is RSA { KeySize: < 2048 })
             {
                 throw new TrustException(ReasonCodes.WeakAlgorithm, $"alg {alg} does not fit the pinned certificate's key");
             }
 
-            bool valid;
             try
             {
-                valid = message.VerifyEmbedded(key!);
+                return message.VerifyEmbedded(key!);
             }
             catch (CryptographicException e)
             {
                 throw new TrustException(ReasonCodes.BadSignature, "COSE signature check failed: " + e.Message);
             }
-
-            if (!valid)
-            {
-                throw new TrustException(ReasonCodes.BadSignature, "the COSE_Sign1 signature does not verify");
-            }
+        });
+        if (!valid)
+        {
+            throw new TrustException(ReasonCodes.BadSignature, "the COSE_Sign1 signature does not verify");
         }
 
         if (!string.Equals(header.From, trust.Country, StringComparison.OrdinalIgnoreCase))
@@ -179,7 +169,8 @@ public static class CoseEnvelope
         }
     }
 
-    private static X509Certificate2 ReadX5Chain(CoseHeaderMap headers)
+    /// <summary>The signer's certificate as DER bytes, unparsed: it is matched to a pin byte for byte.</summary>
+    private static ReadOnlyMemory<byte> ReadX5Chain(CoseHeaderMap headers)
     {
         if (!headers.TryGetValue(X5Chain, out var value))
         {
@@ -195,9 +186,9 @@ public static class CoseEnvelope
                 throw new TrustException(ReasonCodes.UntrustedCert, "x5chain must hold exactly one certificate, the pinned signer's");
             }
 
-            return X509CertificateLoader.LoadCertificate(reader.ReadByteString());
+            return reader.ReadByteString();
         }
-        catch (Exception e) when (e is CborContentException or CryptographicException or InvalidOperationException)
+        catch (Exception e) when (e is CborContentException or InvalidOperationException)
         {
             throw new TrustException(ReasonCodes.Malformed, "x5chain is not a DER certificate: " + e.Message);
         }

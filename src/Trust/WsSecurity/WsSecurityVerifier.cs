@@ -44,23 +44,20 @@ public static class WsSecurityVerifier
         }
 
         CheckAlgorithms(signedXml.SignedInfo!);
-        var presented = ReadToken(parts, signedXml);
-        var pin = MatchPin(trust, presented, at);
+        var pin = trust.Require(ReadToken(parts, signedXml), at, "the BinarySecurityToken");
         CheckKey(pin.Certificate, signedXml.SignedInfo!.SignatureMethod!);
 
-        bool valid;
-        using (var publicKey = (AsymmetricAlgorithm?)pin.Certificate.GetECDsaPublicKey() ?? pin.Certificate.GetRSAPublicKey())
+        var valid = trust.WithPublicKey(pin, publicKey =>
         {
             try
             {
-                valid = publicKey is not null && signedXml.CheckSignature(publicKey);
+                return publicKey is not null && signedXml.CheckSignature(publicKey);
             }
             catch (CryptographicException e)
             {
                 throw new TrustException(ReasonCodes.BadSignature, "signature check failed: " + e.Message);
             }
-        }
-
+        });
         if (!valid)
         {
             throw new TrustException(ReasonCodes.BadSignature, "the signature or a reference digest does not verify");
@@ -137,7 +134,8 @@ public static class WsSecurityVerifier
         }
     }
 
-    private static X509Certificate2 ReadToken(SoapEnvelopeParts parts, SignedXml signedXml)
+    /// <summary>The token's DER bytes, unparsed: they are matched to a pin byte for byte.</summary>
+    private static byte[] ReadToken(SoapEnvelopeParts parts, SignedXml signedXml)
     {
         var token = parts.Token;
         if (token.GetAttribute("ValueType") != WsNames.X509V3)
@@ -155,21 +153,13 @@ public static class WsSecurityVerifier
 
         try
         {
-            return X509CertificateLoader.LoadCertificate(Convert.FromBase64String(token.InnerText.Trim()));
+            return Convert.FromBase64String(token.InnerText.Trim());
         }
-        catch (Exception e) when (e is FormatException or CryptographicException)
+        catch (FormatException e)
         {
-            throw new TrustException(ReasonCodes.Malformed, "the BinarySecurityToken is not a DER certificate: " + e.Message);
+            throw new TrustException(ReasonCodes.Malformed, "the BinarySecurityToken is not base64: " + e.Message);
         }
     }
-
-    private static PinnedCertificate MatchPin(PartnerTrust trust, X509Certificate2 presented, DateTimeOffset at) =>
-        trust.Match(presented, at, out var pin) switch
-        {
-            PinMatch.Trusted => pin!,
-            PinMatch.Expired => throw new TrustException(ReasonCodes.CertExpired, $"certificate {presented.Subject} pinned for {trust.Country} is not valid at {WsSecuritySigner.FormatTime(at)}"),
-            _ => throw new TrustException(ReasonCodes.UntrustedCert, $"certificate {presented.Subject} ({presented.Thumbprint}) is not pinned for partner {trust.Country}"),
-        };
 
     private static void CheckKey(X509Certificate2 certificate, string signatureMethod)
     {
