@@ -45,18 +45,19 @@ public sealed partial class ExchangePipeline(
         var (partner, message) = (authenticatedPartner!, verifiedMessage!);
         var header = message.Header;
         var payloadDigest = SHA256.HashData(message.Payload);
-        var earlier = await store.FindInboundAsync(partner.Country, header.MessageId, cancellationToken);
-        if (earlier is not null)
-        {
-            return await AnswerDuplicateAsync(binding, partner.Country, raw, header, earlier, payloadDigest, now, cancellationToken);
-        }
-
         try
         {
             Freshness.Check(message.SignedAt, message.ExpiresAt, now);
         }
         catch (TrustException e)
         {
+            // A retry of a message we already hold gets its original receipt, however late the retry comes. A fresh
+            // duplicate is found inside the commit below, so the common case costs no extra read.
+            if (await store.FindInboundAsync(partner.Country, header.MessageId, cancellationToken) is { } earlier)
+            {
+                return await AnswerDuplicateAsync(binding, partner.Country, raw, header, earlier, payloadDigest, now, cancellationToken);
+            }
+
             return await RefuseAsync(binding, partner.Country, raw, e.ReasonCode, e.Message, now, cancellationToken, header);
         }
 
