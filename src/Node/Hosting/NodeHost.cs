@@ -40,7 +40,9 @@ public static class NodeHost
         var partners = PartnerDirectory.Load(folder);
         var tls = config.Tls is { } tlsSettings ? NodeSetup.LoadTls(folder, tlsSettings) : null;
 
-        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ContentRootPath = folder.Root, Args = [] });
+        // The node's settings are node.json and the partner profiles, read above. The host's own appsettings reload
+        // watched the content root, which is the data folder: every log write woke a file watcher (2 % of the CPU).
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ContentRootPath = folder.Root, Args = ["--hostBuilder:reloadConfigOnChange=false"] });
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             // The SOAP endpoint reads at most maxMessageBytes itself and answers TOO_LARGE (logged); Kestrel's own
