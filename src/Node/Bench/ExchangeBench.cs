@@ -57,11 +57,13 @@ internal static class ExchangeBench
         var concurrency = new Option<int>("--concurrency") { Description = "Exchanges in flight", DefaultValueFactory = _ => 32 };
         var only = new Option<string?>("--binding") { Description = "soap or grpc (default both)" };
         var duration = new Option<int>("--duration") { Description = "Soak: run gRPC load for this many seconds, reporting memory every 10 s (0 = no soak)", DefaultValueFactory = _ => 0 };
+        var soakExchanges = new Option<long>("--soak-exchanges") { Description = "Soak: stop once this many exchanges are done, if that comes before --duration (0 = run for the whole duration)", DefaultValueFactory = _ => 0 };
         var output = new Option<string?>("--output") { Description = "Also write the results as JSON to this file" };
         bench.Options.Add(count);
         bench.Options.Add(concurrency);
         bench.Options.Add(only);
         bench.Options.Add(duration);
+        bench.Options.Add(soakExchanges);
         bench.Options.Add(output);
         bench.SetHandler(async (parse, context, cancellationToken) =>
         {
@@ -102,7 +104,7 @@ internal static class ExchangeBench
                         $"at half that rate queued-to-delivered p50 {nodeToNode.HalfRateP50Ms:0.0} ms, p95 {nodeToNode.HalfRateP95Ms:0.0} ms, p99 {nodeToNode.HalfRateP99Ms:0.0} ms");
                 }
 
-                var soak = parse.GetValue(duration) > 0 ? await rig.SoakAsync(parse.GetValue(duration), inFlight, context.Out, cancellationToken) : [];
+                var soak = parse.GetValue(duration) > 0 ? await rig.SoakAsync(parse.GetValue(duration), parse.GetValue(soakExchanges), inFlight, context.Out, cancellationToken) : [];
                 var report = new
                 {
                     date = DateTimeOffset.UtcNow,
@@ -413,27 +415,37 @@ internal static class ExchangeBench
             }
         }
 
-        /// <summary>gRPC load for a while, with the working set every 10 s and at every 100,000 exchanges: it should stay flat.</summary>
-        public async Task<List<object>> SoakAsync(int seconds, int concurrency, TextWriter output, CancellationToken cancellationToken)
+        /// <summary>
+        /// gRPC load for a while, with the working set every 10 s: it should stay flat. Ends with the working set at the
+        /// end against the one after the first 100,000 exchanges, which is the memory target.
+        /// </summary>
+        public async Task<List<object>> SoakAsync(int seconds, long stopAfter, int concurrency, TextWriter output, CancellationToken cancellationToken)
         {
             var samples = new List<object>();
             var total = 0L;
+            double? at100k = null, last = null;
             var clock = Stopwatch.StartNew();
-            for (var elapsed = 0; elapsed < seconds; elapsed += 10)
+            for (var elapsed = 0; elapsed < seconds && (stopAfter <= 0 || total < stopAfter); elapsed += 10)
             {
                 var window = Stopwatch.StartNew();
                 var done = 0;
-                while (window.Elapsed < TimeSpan.FromSeconds(Math.Min(10, seconds - elapsed)))
+                while (window.Elapsed < TimeSpan.FromSeconds(Math.Min(10, seconds - elapsed)) && (stopAfter <= 0 || total + done < stopAfter))
                 {
-                    var run = await PushAsync("grpc", 500, concurrency, cancellationToken, warm: false);
+                    var run = await PushAsync("grpc", stopAfter <= 0 ? 500 : (int)Math.Min(500, stopAfter - total - done), concurrency, cancellationToken, warm: false);
                     done += run.Exchanges;
                 }
 
                 total += done;
                 GC.Collect();
                 var mib = Process.GetCurrentProcess().WorkingSet64 / (1024.0 * 1024);
+                (at100k, last) = (at100k ?? (total >= 100_000 ? mib : null), mib);
                 samples.Add(new { seconds = (int)clock.Elapsed.TotalSeconds, exchanges = total, workingSetMiB = mib });
                 output.WriteLine($"soak t+{clock.Elapsed.TotalSeconds:0}s: {total:N0} exchanges, {done / window.Elapsed.TotalSeconds:N0}/s in this window, working set {mib:N0} MiB");
+            }
+
+            if (at100k is { } early && last is { } end)
+            {
+                output.WriteLine($"soak: working set {early:N0} MiB after the first 100,000 exchanges, {end:N0} MiB after {total:N0} ({(end - early) / early:+0.0%;-0.0%})");
             }
 
             return samples;
