@@ -37,7 +37,8 @@ public sealed record BindingResult(
     NodeToNodeResult? NodeToNode = null);
 
 /// <summary>Latency when exchanges are offered at a fixed rate (open loop), not as fast as possible.</summary>
-public sealed record LatencyAtRate(double OfferedPerSecond, double AchievedPerSecond, int Exchanges, double P50Ms, double P95Ms, double P99Ms);
+/// <param name="GcPauses">Garbage collections during the run (all generations), and <paramref name="GcPauseMs"/> the time they paused the process.</param>
+public sealed record LatencyAtRate(double OfferedPerSecond, double AchievedPerSecond, int Exchanges, double P50Ms, double P95Ms, double P99Ms, int GcPauses, double GcPauseMs);
 
 /// <summary>Messages sent by a real TW node (outbox, Hangfire job, signing, delivery, receipt check, log) to the CN node.</summary>
 /// <param name="HalfRateP50Ms">Queued to delivered (receipt verified and logged at TW), with messages offered at <paramref name="HalfRate"/>.</param>
@@ -99,7 +100,8 @@ internal static class ExchangeBench
                     context.Out.WriteLine($"{binding}: ceiling {ceiling.Single:N0}/s on 1 core, {ceiling.All:N0}/s on {Environment.ProcessorCount}; " +
                         $"receiver pipeline {result.ExchangesPerSecond:N0}/s at concurrency {result.Concurrency} ({result.RatioToCeiling:P0} of the ceiling), " +
                         $"p50 {result.P50Ms:0.0} ms, p95 {result.P95Ms:0.0} ms, p99 {result.P99Ms:0.0} ms, CPU {result.CpuMsPerExchange:0.00} ms and {result.KiBAllocatedPerExchange:N0} KiB allocated per exchange");
-                    context.Out.WriteLine($"{binding}: at half that rate ({half.OfferedPerSecond:N0}/s offered, {half.AchievedPerSecond:N0}/s done) p50 {half.P50Ms:0.0} ms, p95 {half.P95Ms:0.0} ms, p99 {half.P99Ms:0.0} ms");
+                    context.Out.WriteLine($"{binding}: at half that rate ({half.OfferedPerSecond:N0}/s offered, {half.AchievedPerSecond:N0}/s done) p50 {half.P50Ms:0.0} ms, p95 {half.P95Ms:0.0} ms, p99 {half.P99Ms:0.0} ms; " +
+                        $"{half.GcPauses} GCs paused the process {half.GcPauseMs:0} ms in all");
                     context.Out.WriteLine($"{binding}: node to node (TW outbox, signed delivery, CN, receipt verified and logged at TW): {nodeToNode.MessagesPerSecond:N0} messages/s, " +
                         $"at half that rate queued-to-delivered p50 {nodeToNode.HalfRateP50Ms:0.0} ms, p95 {nodeToNode.HalfRateP95Ms:0.0} ms, p99 {nodeToNode.HalfRateP99Ms:0.0} ms");
                 }
@@ -344,6 +346,7 @@ internal static class ExchangeBench
         {
             var one = Exchange(binding, cancellationToken);
             var latencies = new double[count];
+            var (gcs, paused) = (GC.CollectionCount(0), GC.GetTotalPauseDuration());
             var clock = Stopwatch.StartNew();
             await PacedAsync(count, perSecond, async index =>
             {
@@ -353,7 +356,8 @@ internal static class ExchangeBench
             }, cancellationToken);
             clock.Stop();
             Array.Sort(latencies);
-            return new LatencyAtRate(perSecond, count / clock.Elapsed.TotalSeconds, count, Percentile(latencies, 0.50), Percentile(latencies, 0.95), Percentile(latencies, 0.99));
+            return new LatencyAtRate(perSecond, count / clock.Elapsed.TotalSeconds, count, Percentile(latencies, 0.50), Percentile(latencies, 0.95), Percentile(latencies, 0.99),
+                GC.CollectionCount(0) - gcs, (GC.GetTotalPauseDuration() - paused).TotalMilliseconds);
         }
 
         /// <summary>
