@@ -5,31 +5,29 @@ namespace N2N.Node.Log;
 /// <summary>RFC 9162 Merkle tree hashing: leaf = SHA-256(0x00 || data), node = SHA-256(0x01 || left || right).</summary>
 public static class MerkleTree
 {
-    // One reusable hash per thread: through OpenSSL 3 a one-shot hash of 65 bytes spends most of its time setting up
-    // and clearing state, and an audit computes a dozen of them per entry (leaf, appends, the root at every head).
-    [ThreadStatic]
-    private static IncrementalHash? t_sha256;
-
-    private static IncrementalHash Sha256 => t_sha256 ??= IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-
     public static byte[] LeafHash(ReadOnlySpan<byte> data)
     {
-        var hash = Sha256;
-        hash.AppendData([0x00]);
-        hash.AppendData(data);
-        return hash.GetHashAndReset();
+        // One-shot hashing of a prefixed copy: audits hash millions of leaves, and an IncrementalHash per leaf costs more than the copy.
+        var buffer = System.Buffers.ArrayPool<byte>.Shared.Rent(data.Length + 1);
+        try
+        {
+            buffer[0] = 0x00;
+            data.CopyTo(buffer.AsSpan(1));
+            return SHA256.HashData(buffer.AsSpan(0, data.Length + 1));
+        }
+        finally
+        {
+            System.Buffers.ArrayPool<byte>.Shared.Return(buffer);
+        }
     }
 
     public static byte[] NodeHash(ReadOnlySpan<byte> left, ReadOnlySpan<byte> right)
     {
-        // One append of a stack copy: each append is a call into OpenSSL, and costs more than copying 64 bytes.
         Span<byte> buffer = stackalloc byte[65];
         buffer[0] = 0x01;
         left.CopyTo(buffer[1..]);
         right.CopyTo(buffer[33..]);
-        var hash = Sha256;
-        hash.AppendData(buffer);
-        return hash.GetHashAndReset();
+        return SHA256.HashData(buffer);
     }
 
     /// <summary>The root of the empty tree: SHA-256 of nothing.</summary>
