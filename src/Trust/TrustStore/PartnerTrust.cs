@@ -30,11 +30,10 @@ public sealed class PartnerTrust(string country, IReadOnlyList<PinnedCertificate
 
     public IReadOnlyList<PinnedCertificate> Pins { get; } = pins;
 
-    /// <summary>Matches by exact certificate bytes: a key taken from the message alone is never trusted.</summary>
-    public PinMatch Match(X509Certificate2 presented, DateTimeOffset at, out PinnedCertificate? pin) =>
-        Match(presented.RawDataMemory.Span, at, out pin);
-
-    /// <summary>Matches DER bytes as presented, exactly: equal bytes are the pinned certificate, so nothing needs parsing.</summary>
+    /// <summary>
+    /// Matches DER bytes as presented, exactly: a key taken from the message alone is never trusted, and equal bytes
+    /// are the pinned certificate, so nothing needs parsing.
+    /// </summary>
     public PinMatch Match(ReadOnlySpan<byte> presentedDer, DateTimeOffset at, out PinnedCertificate? pin)
     {
         pin = null;
