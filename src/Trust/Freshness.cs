@@ -12,19 +12,18 @@ public static class Freshness
     {
         if (signedAt > now + ClockSkew)
         {
-            throw new TrustException(ReasonCodes.StaleTimestamp, $"signed at {Format(signedAt)}, in the future (now {Format(now)})");
+            throw new TrustException(ReasonCodes.StaleTimestamp, $"signed at {Rfc3339.Format(signedAt)}, in the future (now {Rfc3339.Format(now)})");
         }
 
         if (signedAt < now - ClockSkew)
         {
-            throw new TrustException(ReasonCodes.StaleTimestamp, $"signed at {Format(signedAt)}, more than {ClockSkew.TotalMinutes:0} minutes ago (now {Format(now)})");
+            throw new TrustException(ReasonCodes.StaleTimestamp, $"signed at {Rfc3339.Format(signedAt)}, more than {ClockSkew.TotalMinutes:0} minutes ago (now {Rfc3339.Format(now)})");
         }
 
         if (expires is { } e && (e <= signedAt || e < now - ClockSkew))
         {
-            throw new TrustException(ReasonCodes.StaleTimestamp, $"expired at {Format(e)} (now {Format(now)})");
+            throw new TrustException(ReasonCodes.StaleTimestamp, $"expired at {Rfc3339.Format(e)} (now {Rfc3339.Format(now)})");
         }
     }
 
-    private static string Format(DateTimeOffset time) => time.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", System.Globalization.CultureInfo.InvariantCulture);
 }

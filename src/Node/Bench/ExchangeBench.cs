@@ -429,17 +429,17 @@ internal static class ExchangeBench
             var total = 0L;
             double? at100k = null, last = null;
             var clock = Stopwatch.StartNew();
-            for (var elapsed = 0; elapsed < seconds && (stopAfter <= 0 || total < stopAfter); elapsed += 10)
+            long Remaining() => stopAfter <= 0 ? long.MaxValue : stopAfter - total;
+            for (var elapsed = 0; elapsed < seconds && Remaining() > 0; elapsed += 10)
             {
                 var window = Stopwatch.StartNew();
-                var done = 0;
-                while (window.Elapsed < TimeSpan.FromSeconds(Math.Min(10, seconds - elapsed)) && (stopAfter <= 0 || total + done < stopAfter))
+                var before = total;
+                while (window.Elapsed < TimeSpan.FromSeconds(Math.Min(10, seconds - elapsed)) && Remaining() > 0)
                 {
-                    var run = await PushAsync("grpc", stopAfter <= 0 ? 500 : (int)Math.Min(500, stopAfter - total - done), concurrency, cancellationToken, warm: false);
-                    done += run.Exchanges;
+                    total += (await PushAsync("grpc", (int)Math.Min(500, Remaining()), concurrency, cancellationToken, warm: false)).Exchanges;
                 }
 
-                total += done;
+                var done = total - before;
                 GC.Collect();
                 var mib = Process.GetCurrentProcess().WorkingSet64 / (1024.0 * 1024);
                 (at100k, last) = (at100k ?? (total >= 100_000 ? mib : null), mib);

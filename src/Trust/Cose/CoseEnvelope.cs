@@ -42,7 +42,7 @@ public static class CoseEnvelope
             { From, header.From },
             { To, header.To },
             { Type, header.DocumentType },
-            { Created, FormatTime(header.Created) },
+            { Created, Rfc3339.Format(header.Created) },
         };
         var signer = credential.PrivateKey is ECDsa ecdsa
             ? new CoseSigner(ecdsa, HashAlgorithmName.SHA256, headers)
@@ -240,5 +240,4 @@ public static class CoseEnvelope
         }
     }
 
-    private static string FormatTime(DateTimeOffset time) => time.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture);
 }

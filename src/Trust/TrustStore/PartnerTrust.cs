@@ -68,7 +68,7 @@ public sealed class PartnerTrust(string country, IReadOnlyList<PinnedCertificate
             case PinMatch.Trusted:
                 return pin!;
             case PinMatch.Expired:
-                throw new TrustException(ReasonCodes.CertExpired, $"certificate {pin!.Certificate.Subject} pinned for {Country} is not valid at {at.UtcDateTime:yyyy-MM-dd'T'HH:mm:ss.fff'Z'}");
+                throw new TrustException(ReasonCodes.CertExpired, $"certificate {pin!.Certificate.Subject} pinned for {Country} is not valid at {Rfc3339.Format(at)}");
         }
 
         // Parsed only now, to name the certificate for the operator: a pinned one never needs parsing.

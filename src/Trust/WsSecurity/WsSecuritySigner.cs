@@ -63,13 +63,13 @@ public static class WsSecuritySigner
         Append(doc, exchange, "n2n", "From", WsNames.N2n).InnerText = h.From;
         Append(doc, exchange, "n2n", "To", WsNames.N2n).InnerText = h.To;
         Append(doc, exchange, "n2n", "DocumentType", WsNames.N2n).InnerText = h.DocumentType;
-        Append(doc, exchange, "n2n", "Created", WsNames.N2n).InnerText = FormatTime(h.Created);
+        Append(doc, exchange, "n2n", "Created", WsNames.N2n).InnerText = Rfc3339.Format(h.Created);
 
         var security = Append(doc, header, "wsse", "Security", WsNames.Wsse);
         SetAttribute(doc, security, "s", "mustUnderstand", WsNames.Soap12, "true");
         var timestamp = AppendSigned(doc, security, "wsu", "Timestamp", WsNames.Wsu, "id-ts", ids);
-        Append(doc, timestamp, "wsu", "Created", WsNames.Wsu).InnerText = FormatTime(now);
-        Append(doc, timestamp, "wsu", "Expires", WsNames.Wsu).InnerText = FormatTime(now + TimestampLifetime);
+        Append(doc, timestamp, "wsu", "Created", WsNames.Wsu).InnerText = Rfc3339.Format(now);
+        Append(doc, timestamp, "wsu", "Expires", WsNames.Wsu).InnerText = Rfc3339.Format(now + TimestampLifetime);
         var token = Append(doc, security, "wsse", "BinarySecurityToken", WsNames.Wsse);
         SetAttribute(doc, token, "wsu", "Id", WsNames.Wsu, "id-cert");
         token.SetAttribute("EncodingType", WsNames.Base64Binary);
@@ -101,10 +101,6 @@ public static class WsSecuritySigner
 
         return SecureXml.ToBytes(doc);
     }
-
-    /// <summary>RFC 3339 UTC with milliseconds, the form every time on the wire takes.</summary>
-    public static string FormatTime(DateTimeOffset time) =>
-        time.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture);
 
     private static XmlElement Append(XmlDocument doc, XmlNode parent, string prefix, string localName, string ns)
     {
