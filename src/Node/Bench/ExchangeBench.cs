@@ -34,7 +34,15 @@ public sealed record BindingResult(
     double KiBAllocatedPerExchange,
     double RatioToCeiling,
     LatencyAtRate? HalfLoad = null,
-    NodeToNodeResult? NodeToNode = null);
+    NodeToNodeResult? NodeToNode = null,
+    TransportOnlyResult? TransportOnly = null);
+
+/// <summary>
+/// The same clients and server stack with no signing, verifying, translating or logging: a fixed reply to a fixed
+/// envelope. <paramref name="BoundPerSecond"/> is what crypto and transport alone allow, 1 / (1/ceiling + 1/transport),
+/// and <paramref name="BoundRatio"/> that bound against the ceiling: no pipeline can do better on this machine.
+/// </summary>
+public sealed record TransportOnlyResult(double ExchangesPerSecond, double CpuMsPerExchange, double BoundPerSecond, double BoundRatio);
 
 /// <summary>Latency when exchanges are offered at a fixed rate (open loop), not as fast as possible.</summary>
 /// <param name="GcPauses">Garbage collections during the run (all generations), and <paramref name="GcPauseMs"/> the time they paused the process.</param>
@@ -60,12 +68,14 @@ internal static class ExchangeBench
         var duration = new Option<int>("--duration") { Description = "Soak: run gRPC load for this many seconds, reporting memory every 10 s (0 = no soak)", DefaultValueFactory = _ => 0 };
         var soakExchanges = new Option<long>("--soak-exchanges") { Description = "Soak: stop once this many exchanges are done, if that comes before --duration (0 = run for the whole duration)", DefaultValueFactory = _ => 0 };
         var output = new Option<string?>("--output") { Description = "Also write the results as JSON to this file" };
+        var smoke = new Option<bool>("--smoke") { Description = "Run every step in seconds, with no warm-up and short ceiling runs: checks the bench works, the numbers are not a measurement" };
         bench.Options.Add(count);
         bench.Options.Add(concurrency);
         bench.Options.Add(only);
         bench.Options.Add(duration);
         bench.Options.Add(soakExchanges);
         bench.Options.Add(output);
+        bench.Options.Add(smoke);
         bench.SetHandler(async (parse, context, cancellationToken) =>
         {
             var root = Directory.CreateTempSubdirectory("n2n-bench-").FullName;
@@ -74,7 +84,7 @@ internal static class ExchangeBench
                 var results = new List<BindingResult>();
                 var bindings = parse.GetValue(only) is { } b ? [b] : new[] { "grpc", "soap" };
                 var (n, inFlight) = (parse.GetValue(count), parse.GetValue(concurrency));
-                await using var rig = Rig.Prepare(root, inFlight, context.Error);
+                await using var rig = Rig.Prepare(root, inFlight, parse.GetValue(smoke), context.Error);
                 // Ceilings first, with no node running in this process: its threads and heaps depressed them before.
                 // Progress goes to stderr, so a long run shows where it is and stdout stays the results.
                 var ceilings = bindings.ToDictionary(binding => binding, binding =>
@@ -88,6 +98,8 @@ internal static class ExchangeBench
                     var ceiling = ceilings[binding];
                     context.Error.WriteLine($"bench: {binding} receiver pipeline, {n} exchanges at concurrency {inFlight}");
                     var run = await rig.PushAsync(binding, n, inFlight, cancellationToken);
+                    context.Error.WriteLine($"bench: {binding} transport alone (fixed envelope, fixed reply)");
+                    var transport = await rig.TransportOnlyAsync(binding, n, inFlight, cancellationToken);
                     context.Error.WriteLine($"bench: {binding} latency at half that rate");
                     var half = await rig.PushAtRateAsync(binding, run.ExchangesPerSecond / 2, Math.Min(n, Math.Max(200, (int)(run.ExchangesPerSecond / 2 * 10))), cancellationToken);
                     context.Error.WriteLine($"bench: {binding} node to node");
@@ -95,11 +107,15 @@ internal static class ExchangeBench
                     var result = run with
                     {
                         CeilingSingleCore = ceiling.Single, CeilingAllCores = ceiling.All, RatioToCeiling = run.ExchangesPerSecond / ceiling.All, HalfLoad = half, NodeToNode = nodeToNode,
+                        TransportOnly = new TransportOnlyResult(transport.ExchangesPerSecond, transport.CpuMsPerExchange, 1 / (1 / ceiling.All + 1 / transport.ExchangesPerSecond),
+                            1 / (1 / ceiling.All + 1 / transport.ExchangesPerSecond) / ceiling.All),
                     };
                     results.Add(result);
                     context.Out.WriteLine($"{binding}: ceiling {ceiling.Single:N0}/s on 1 core, {ceiling.All:N0}/s on {Environment.ProcessorCount}; " +
                         $"receiver pipeline {result.ExchangesPerSecond:N0}/s at concurrency {result.Concurrency} ({result.RatioToCeiling:P0} of the ceiling), " +
                         $"p50 {result.P50Ms:0.0} ms, p95 {result.P95Ms:0.0} ms, p99 {result.P99Ms:0.0} ms, CPU {result.CpuMsPerExchange:0.00} ms and {result.KiBAllocatedPerExchange:N0} KiB allocated per exchange");
+                    context.Out.WriteLine($"{binding}: transport alone {transport.ExchangesPerSecond:N0}/s (CPU {transport.CpuMsPerExchange:0.00} ms per exchange); " +
+                        $"crypto and transport together allow at most {result.TransportOnly.BoundPerSecond:N0}/s = {result.TransportOnly.BoundRatio:P0} of the ceiling");
                     context.Out.WriteLine($"{binding}: at half that rate ({half.OfferedPerSecond:N0}/s offered, {half.AchievedPerSecond:N0}/s done) p50 {half.P50Ms:0.0} ms, p95 {half.P95Ms:0.0} ms, p99 {half.P99Ms:0.0} ms; " +
                         $"{half.GcPauses} GCs paused the process {half.GcPauseMs:0} ms in all");
                     context.Out.WriteLine($"{binding}: node to node (TW outbox, signed delivery, CN, receipt verified and logged at TW): {nodeToNode.MessagesPerSecond:N0} messages/s, " +
@@ -158,23 +174,27 @@ internal static class ExchangeBench
         {
             OneExchange();
             return Task.CompletedTask;
-        }, parallel: 1).GetAwaiter().GetResult();
+        }, parallel: 1, rig.Smoke).GetAwaiter().GetResult();
 
         // The best of three 2-second runs: on a shared 2-core VM one run varied by up to a quarter, and noise can
         // only make a ceiling look lower (so the ratio to it look better) than the machine really is.
-        static double Rate(int workers, Action exchange) => Enumerable.Range(0, 3).Max(_ =>
+        var (runs, seconds) = rig.Smoke ? (1, 0.2) : (3, 2.0);
+        double Rate(int workers, Action exchange) => Enumerable.Range(0, runs).Max(_ =>
         {
-            var until = Stopwatch.GetTimestamp() + Stopwatch.Frequency * 2;
+            var clock = Stopwatch.StartNew();
             var done = 0;
             Parallel.For(0, workers, new ParallelOptions { MaxDegreeOfParallelism = workers }, _ =>
             {
-                while (Stopwatch.GetTimestamp() < until)
+                // At least one each, and the rate over the time actually taken: a worker started late on a busy
+                // machine would otherwise count nothing, or count its overrun as free.
+                do
                 {
                     exchange();
                     Interlocked.Increment(ref done);
                 }
+                while (clock.Elapsed.TotalSeconds < seconds);
             });
-            return done / 2.0;
+            return done / clock.Elapsed.TotalSeconds;
         });
 
         return (Rate(1, OneExchange), Rate(Environment.ProcessorCount, OneExchange));
@@ -183,10 +203,16 @@ internal static class ExchangeBench
     /// <summary>
     /// Runs <paramref name="one"/> until the JIT has settled: at least 2 s, then until a second passes with almost no
     /// methods compiled (at most 60 s). Tiered compilation kept recompiling hot code for over 15 s under load, and
-    /// a count- or short time-based warm-up measured that instead of the node.
+    /// a count- or short time-based warm-up measured that instead of the node. A smoke run only makes one round.
     /// </summary>
-    private static async Task WarmUp(Func<Task> one, int parallel)
+    private static async Task WarmUp(Func<Task> one, int parallel, bool smoke)
     {
+        if (smoke)
+        {
+            await Task.WhenAll(Enumerable.Range(0, parallel).Select(_ => one()));
+            return;
+        }
+
         var clock = Stopwatch.StartNew();
         var window = Stopwatch.StartNew();
         var compiled = System.Runtime.JitInfo.GetCompiledMethodCount();
@@ -245,15 +271,18 @@ internal static class ExchangeBench
         public byte[] TwDocument { get; private set; } = [];
         public string SoapUrl { get; private set; } = "";
 
+        /// <summary>Seconds per step instead of minutes; see <c>--smoke</c>.</summary>
+        public bool Smoke { get; private init; }
+
         private DataFolder _cnFolder = null!;
         private NodeConfig _cnConfig = null!;
         private DataFolder _twFolder = null!;
         private TextWriter _progress = TextWriter.Null;
 
         /// <summary>Data folders and keys; the nodes are started separately, after the ceilings are measured.</summary>
-        public static Rig Prepare(string root, int concurrency, TextWriter progress)
+        public static Rig Prepare(string root, int concurrency, bool smoke, TextWriter progress)
         {
-            var rig = new Rig { _progress = progress };
+            var rig = new Rig { _progress = progress, Smoke = smoke };
             var tw = new DataFolder(Path.Combine(root, "tw"));
             var cn = new DataFolder(Path.Combine(root, "cn"));
             var twConfig = LoopbackPorts.InitializeNode(tw, "TW");
@@ -280,33 +309,19 @@ internal static class ExchangeBench
         {
             _cn = await NodeHost.BuildAsync(_cnFolder.Root, new NodeHostOptions { MinimumLogLevel = LogLevel.Error }, cancellationToken);
             await _cn.StartAsync(cancellationToken);
-            _grpc = GrpcChannel.ForAddress(_cnConfig.GrpcUrl, new GrpcChannelOptions { HttpHandler = new SocketsHttpHandler { EnableMultipleHttp2Connections = true } });
-            _http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 256 });
+            (_grpc, _http) = Clients(_cnConfig.GrpcUrl);
         }
 
         /// <summary>One exchange signed by the bench as TW; returns once the node's receipt is verified.</summary>
         private Func<Task> Exchange(string binding, CancellationToken cancellationToken)
         {
-            var client = new Transport.Grpc.V1.Exchange.ExchangeClient(_grpc!);
-            IMessageBinding wire = binding == "grpc" ? new GrpcBinding() : new SoapBinding(XmlLimits.Default);
+            var send = Sender(binding, _grpc!, _http!, SoapUrl);
+            IMessageBinding wire = Wire(binding);
             return async () =>
             {
                 var now = DateTimeOffset.UtcNow;
                 var header = new ExchangeHeader(Guid.NewGuid(), "bench", "TW", "CN", "ecfa.co", now);
-                var envelope = wire.Sign(header, Document, SoapUrl, null, TwKey, now);
-                byte[] reply;
-                if (binding == "grpc")
-                {
-                    reply = (await client.SubmitAsync(new Transport.Grpc.V1.Envelope { CoseSign1 = ByteString.CopyFrom(envelope) }, cancellationToken: cancellationToken)).CoseSign1.ToByteArray();
-                }
-                else
-                {
-                    using var content = new ByteArrayContent(envelope);
-                    content.Headers.ContentType = MediaTypeHeaderValue.Parse(SoapEndpoint.ContentType);
-                    using var response = await _http!.PostAsync(SoapUrl, content, cancellationToken);
-                    reply = await response.Content.ReadAsByteArrayAsync(cancellationToken);
-                }
-
+                var reply = await send(wire.Sign(header, Document, SoapUrl, null, TwKey, now), cancellationToken);
                 if (wire.ReadReceipt(wire.Verify(reply, CnTrust, DateTimeOffset.UtcNow)).Status != Receipt.Accepted)
                 {
                     throw new InvalidOperationException("the node refused a bench exchange");
@@ -314,12 +329,84 @@ internal static class ExchangeBench
             };
         }
 
-        public async Task<BindingResult> PushAsync(string binding, int count, int concurrency, CancellationToken cancellationToken, bool warm = true)
+        private static IMessageBinding Wire(string binding) => binding == "grpc" ? new GrpcBinding() : new SoapBinding(XmlLimits.Default);
+
+        /// <summary>Posts one envelope with the binding's client stack (gRPC unary call, or SOAP over HTTP/1.1) and returns the reply's bytes.</summary>
+        private static Func<byte[], CancellationToken, Task<byte[]>> Sender(string binding, GrpcChannel grpc, HttpClient http, string soapUrl)
         {
-            var one = Exchange(binding, cancellationToken);
+            var client = new Transport.Grpc.V1.Exchange.ExchangeClient(grpc);
+            return binding == "grpc"
+                ? async (envelope, cancellationToken) =>
+                    (await client.SubmitAsync(new Transport.Grpc.V1.Envelope { CoseSign1 = ByteString.CopyFrom(envelope) }, cancellationToken: cancellationToken)).CoseSign1.ToByteArray()
+                : async (envelope, cancellationToken) =>
+                {
+                    using var content = new ByteArrayContent(envelope);
+                    content.Headers.ContentType = MediaTypeHeaderValue.Parse(SoapEndpoint.ContentType);
+                    using var response = await http.PostAsync(soapUrl, content, cancellationToken);
+                    return await response.EnsureSuccessStatusCode().Content.ReadAsByteArrayAsync(cancellationToken);
+                };
+        }
+
+        private static (GrpcChannel Grpc, HttpClient Http) Clients(string grpcUrl) =>
+            (GrpcChannel.ForAddress(grpcUrl, new GrpcChannelOptions { HttpHandler = new SocketsHttpHandler { EnableMultipleHttp2Connections = true } }),
+                new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 256 }));
+
+        /// <summary>
+        /// The transport's share of an exchange: a bare ASP.NET Core server (Kestrel, the gRPC service or a POST
+        /// endpoint) answers a fixed signed envelope with a fixed signed receipt, so nothing is signed, verified,
+        /// translated or logged, through the same clients and at the same concurrency as the pipeline run.
+        /// </summary>
+        public async Task<BindingResult> TransportOnlyAsync(string binding, int count, int concurrency, CancellationToken cancellationToken)
+        {
+            var wire = Wire(binding);
+            var now = DateTimeOffset.UtcNow;
+            var header = new ExchangeHeader(Guid.NewGuid(), "bench", "TW", "CN", "ecfa.co", now);
+            var envelope = wire.Sign(header, Document, SoapUrl, null, TwKey, now);
+            var reply = new FixedReply(wire.SignReceipt(new Receipt
+            {
+                RefToMessageId = header.MessageId, ReceivedDigest = new byte[32], Status = Receipt.Accepted, LogIndex = 1, TreeSize = 2, RootHash = new byte[32],
+            }, header, "CN", CnKey, now));
+
+            var builder = Microsoft.AspNetCore.Builder.WebApplication.CreateSlimBuilder();
+            builder.Logging.ClearProviders();
+            builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(System.Net.IPAddress.Loopback, 0,
+                listen => listen.Protocols = binding == "grpc" ? Microsoft.AspNetCore.Server.Kestrel.Core.HttpProtocols.Http2 : Microsoft.AspNetCore.Server.Kestrel.Core.HttpProtocols.Http1));
+            builder.Services.AddGrpc();
+            builder.Services.AddSingleton(reply);
+            await using var server = builder.Build();
+            server.MapGrpcService<FixedReplyExchange>();
+            Microsoft.AspNetCore.Builder.EndpointRouteBuilderExtensions.MapPost(server, "/soap", async context =>
+            {
+                await context.Request.Body.CopyToAsync(Stream.Null, context.RequestAborted);
+                context.Response.ContentType = SoapEndpoint.ContentType;
+                await context.Response.Body.WriteAsync(reply.Bytes, context.RequestAborted);
+            });
+            await server.StartAsync(cancellationToken);
+            var url = server.Urls.Single();
+            var (grpc, http) = Clients(url);
+            using (grpc)
+            using (http)
+            {
+                var send = Sender(binding, grpc, http, url + "/soap");
+                try
+                {
+                    return await MeasureAsync(binding, async () => await send(envelope, cancellationToken), count, concurrency, warm: true, cancellationToken);
+                }
+                finally
+                {
+                    await server.StopAsync(CancellationToken.None);
+                }
+            }
+        }
+
+        public Task<BindingResult> PushAsync(string binding, int count, int concurrency, CancellationToken cancellationToken, bool warm = true) =>
+            MeasureAsync(binding, Exchange(binding, cancellationToken), count, concurrency, warm, cancellationToken);
+
+        private async Task<BindingResult> MeasureAsync(string binding, Func<Task> one, int count, int concurrency, bool warm, CancellationToken cancellationToken)
+        {
             if (warm)
             {
-                await WarmUp(one, concurrency);
+                await WarmUp(one, concurrency, Smoke);
                 _progress.WriteLine($"bench: {binding} warm, measuring");
             }
 
@@ -468,5 +555,17 @@ internal static class ExchangeBench
             TwKey.Dispose();
             CnKey.Dispose();
         }
+    }
+
+    /// <summary>The receipt the transport-only server answers with.</summary>
+    private sealed record FixedReply(byte[] Bytes);
+
+    /// <summary>The gRPC service of the transport-only run: every Submit gets the same signed receipt.</summary>
+    private sealed class FixedReplyExchange(FixedReply reply) : Transport.Grpc.V1.Exchange.ExchangeBase
+    {
+        private readonly ByteString _reply = ByteString.CopyFrom(reply.Bytes);
+
+        public override Task<Transport.Grpc.V1.Envelope> Submit(Transport.Grpc.V1.Envelope request, global::Grpc.Core.ServerCallContext context) =>
+            Task.FromResult(new Transport.Grpc.V1.Envelope { CoseSign1 = _reply });
     }
 }

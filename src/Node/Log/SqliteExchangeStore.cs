@@ -141,10 +141,13 @@ internal sealed class SqliteExchangeStore(string path, TreeHeadSigner treeHeads)
         WriteAsync(write => write.AppendAsync(entry), cancellationToken);
 
     public Task<LogPosition> AppendManyAsync(IReadOnlyList<LogEntryDraft> entries, CancellationToken cancellationToken) =>
-        AppendManyAsync(entries, treeHeadPerEntry: false, cancellationToken);
+        AppendManyAsync(entries, entriesPerHead: 0, cancellationToken);
 
-    /// <param name="treeHeadPerEntry">Sign a head at every entry, as a lightly loaded live node's per-commit heads would be (benchmarks).</param>
-    internal Task<LogPosition> AppendManyAsync(IReadOnlyList<LogEntryDraft> entries, bool treeHeadPerEntry, CancellationToken cancellationToken)
+    /// <param name="entriesPerHead">
+    /// Also sign a head whenever the tree size is a multiple of this (benchmarks): 1 is a lightly loaded live node, one
+    /// head per commit of one message; a busy node's group commits sign one head per group. 0 signs only at the commit.
+    /// </param>
+    internal Task<LogPosition> AppendManyAsync(IReadOnlyList<LogEntryDraft> entries, int entriesPerHead, CancellationToken cancellationToken)
     {
         ArgumentOutOfRangeException.ThrowIfZero(entries.Count);
         return WriteAsync(async write =>
@@ -153,7 +156,7 @@ internal sealed class SqliteExchangeStore(string path, TreeHeadSigner treeHeads)
             foreach (var entry in entries)
             {
                 position = await write.AppendAsync(entry);
-                if (treeHeadPerEntry)
+                if (entriesPerHead > 0 && position.TreeSize % entriesPerHead == 0)
                 {
                     await write.SignTreeHeadAsync();
                 }

@@ -1,0 +1,50 @@
+using System.Text.Json;
+using N2N.ConformanceTests.Hosting;
+
+namespace N2N.ConformanceTests.Bench;
+
+/// <summary><c>n2n bench</c> end to end in smoke mode: every step runs against real nodes and reports numbers that add up.</summary>
+[TestClass]
+public sealed class ExchangeBenchTests
+{
+    [TestMethod]
+    public async Task Bench_Smoke_ReportsEveryStepForBothBindings()
+    {
+        var file = Path.Combine(Path.GetTempPath(), $"n2n-bench-{Guid.NewGuid():N}.json");
+        try
+        {
+            var (exit, output) = await TestKeys.RunCliAsync("bench", "--smoke", "--exchanges", "24", "--concurrency", "4", "--output", file);
+            Assert.AreEqual(0, exit, output);
+            using var json = JsonDocument.Parse(await File.ReadAllTextAsync(file));
+            var results = json.RootElement.GetProperty("results").EnumerateArray().ToList();
+            CollectionAssert.AreEqual(new[] { "grpc", "soap" }, results.Select(r => r.GetProperty("binding").GetString()).ToArray());
+            foreach (var result in results)
+            {
+                var binding = result.GetProperty("binding").GetString();
+                Assert.AreEqual(24, result.GetProperty("exchanges").GetInt32(), binding);
+                var rate = result.GetProperty("exchangesPerSecond").GetDouble();
+                var ceiling = result.GetProperty("ceilingAllCores").GetDouble();
+                Assert.IsGreaterThan(0d, rate, binding);
+                Assert.IsGreaterThan(0d, ceiling, binding);
+                Assert.AreEqual(rate / ceiling, result.GetProperty("ratioToCeiling").GetDouble(), 1e-9, binding);
+                Assert.IsLessThanOrEqualTo(result.GetProperty("p99Ms").GetDouble(), result.GetProperty("p50Ms").GetDouble(), binding);
+
+                // The bound from crypto and transport alone can never exceed either of them.
+                var transport = result.GetProperty("transportOnly");
+                var bound = transport.GetProperty("boundPerSecond").GetDouble();
+                Assert.IsGreaterThan(0d, transport.GetProperty("exchangesPerSecond").GetDouble(), binding);
+                Assert.IsLessThan(Math.Min(ceiling, transport.GetProperty("exchangesPerSecond").GetDouble()), bound, binding);
+                Assert.AreEqual(bound / ceiling, transport.GetProperty("boundRatio").GetDouble(), 1e-9, binding);
+
+                Assert.AreEqual(24, result.GetProperty("halfLoad").GetProperty("exchanges").GetInt32(), binding);
+                var nodeToNode = result.GetProperty("nodeToNode");
+                Assert.AreEqual(100, nodeToNode.GetProperty("messages").GetInt32(), binding);
+                Assert.IsGreaterThan(0d, nodeToNode.GetProperty("messagesPerSecond").GetDouble(), binding);
+            }
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+}
