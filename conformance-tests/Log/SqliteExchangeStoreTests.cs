@@ -27,6 +27,13 @@ public sealed class SqliteExchangeStoreTests
         return (Path.Combine(dir, "n2n.db"), new TreeHeadSigner(key), key);
     }
 
+    private static async Task<SqliteExchangeStore> OpenStoreAsync(string path, TreeHeadSigner signer)
+    {
+        var store = new SqliteExchangeStore(path, signer);
+        await store.InitializeAsync(CancellationToken.None);
+        return store;
+    }
+
     [TestMethod]
     public async Task Append_ThenReopenFile_RootAndLeavesRecomputeAndAppendContinues()
     {
@@ -43,8 +50,7 @@ public sealed class SqliteExchangeStoreTests
             }
         }
 
-        using var reopened = new SqliteExchangeStore(path, signer);
-        await reopened.InitializeAsync(CancellationToken.None);
+        using var reopened = await OpenStoreAsync(path, signer);
         var entries = await reopened.ListAsync(new LogQuery(), CancellationToken.None);
         Assert.AreEqual(13, entries.Count);
         foreach (var e in entries)
@@ -65,8 +71,7 @@ public sealed class SqliteExchangeStoreTests
     {
         var (path, signer, key) = NewStoreFiles();
         using var _ = key;
-        using var store = new SqliteExchangeStore(path, signer);
-        await store.InitializeAsync(CancellationToken.None);
+        using var store = await OpenStoreAsync(path, signer);
         var id = Guid.NewGuid();
         var entry = Entry(1) with { MessageId = id.ToString("D") };
         var first = await store.CommitInboundAsync(entry, id, [1, 2, 3], p => Encoding.UTF8.GetBytes($"receipt@{p.Index}/{p.TreeSize}"), CancellationToken.None);
@@ -87,8 +92,7 @@ public sealed class SqliteExchangeStoreTests
     {
         var (path, signer, key) = NewStoreFiles();
         using var _ = key;
-        using var store = new SqliteExchangeStore(path, signer);
-        await store.InitializeAsync(CancellationToken.None);
+        using var store = await OpenStoreAsync(path, signer);
         await store.AppendAsync(Entry(0), CancellationToken.None);
         var id = Guid.NewGuid();
         await Assert.ThrowsExactlyAsync<InvalidOperationException>(() =>
@@ -110,8 +114,7 @@ public sealed class SqliteExchangeStoreTests
     {
         var (path, signer, key) = NewStoreFiles();
         using var _ = key;
-        using var store = new SqliteExchangeStore(path, signer);
-        await store.InitializeAsync(CancellationToken.None);
+        using var store = await OpenStoreAsync(path, signer);
 
         // The first caller holds the writer inside its receipt signing while the others queue up behind it.
         using var entered = new ManualResetEventSlim();

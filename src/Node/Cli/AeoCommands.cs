@@ -128,7 +128,7 @@ internal static class AeoCommands
 
                 result = (body.GetProperty("lists").GetInt32(), body.GetProperty("before").GetString()!, body.GetProperty("after").GetString()!);
             }
-            catch (CheckFailedException e) when (e.Message.Contains("not reachable", StringComparison.Ordinal))
+            catch (NodeNotReachableException)
             {
                 var store = await LogCommands.OpenAsync(context.Folder, cancellationToken);
                 var registry = new SqliteAeoRegistry(context.Folder.Database);

@@ -22,7 +22,10 @@ internal sealed record CliContext(DataFolder Folder, bool Json, TextWriter Out, 
 }
 
 /// <summary>A check that failed (exit 1), as opposed to a usage error (exit 2).</summary>
-internal sealed class CheckFailedException(string message) : Exception(message);
+internal class CheckFailedException(string message) : Exception(message);
+
+/// <summary>The node's backend API did not answer at all (not running, wrong port): some verbs can then work on the data folder directly.</summary>
+internal sealed class NodeNotReachableException(string message) : CheckFailedException(message);
 
 /// <summary>The <c>n2n</c> command line: one entry point for the node and its tools.</summary>
 public static class CliApp

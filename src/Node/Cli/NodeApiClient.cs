@@ -47,7 +47,7 @@ internal sealed class NodeApiClient : IDisposable
         }
         catch (HttpRequestException e)
         {
-            throw new CheckFailedException($"node {_config.NodeId} is not reachable at {_config.SoapUrl} (is 'n2n serve --data {_dataRoot}' running?): {e.Message}");
+            throw new NodeNotReachableException($"node {_config.NodeId} is not reachable at {_config.SoapUrl} (is 'n2n serve --data {_dataRoot}' running?): {e.Message}");
         }
 
         using (response)

@@ -519,7 +519,6 @@ internal sealed class SqliteExchangeStore(string path, TreeHeadSigner treeHeads)
     {
         private readonly TaskCompletionSource<T> _result = new(TaskCreationOptions.RunContinuationsAsynchronously);
         private T? _value;
-        private Exception? _error;
 
         public Task<T> Result => _result.Task;
 
@@ -528,23 +527,10 @@ internal sealed class SqliteExchangeStore(string path, TreeHeadSigner treeHeads)
         public override async Task RunAsync(LogWrite write) => _value = await work(write);
 
         // A result is released only after the commit: a receipt must never leave for an entry that is not on disk.
-        public override void Succeed()
-        {
-            if (_error is null)
-            {
-                _result.TrySetResult(_value!);
-            }
-            else
-            {
-                _result.TrySetException(_error);
-            }
-        }
+        // One whose own work failed (rolled back to its savepoint) is already faulted, and stays so.
+        public override void Succeed() => _result.TrySetResult(_value!);
 
-        public override void Fail(Exception error)
-        {
-            _error = error;
-            _result.TrySetException(error);
-        }
+        public override void Fail(Exception error) => _result.TrySetException(error);
     }
 
     /// <summary>The open transaction of a group commit, with the tree as the group has extended it so far.</summary>
