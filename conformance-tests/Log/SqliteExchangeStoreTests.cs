@@ -67,6 +67,25 @@ public sealed class SqliteExchangeStoreTests
     }
 
     [TestMethod]
+    public async Task Append_WalCannotBeFlushed_CallerIsToldAndLaterWritesAreRefused()
+    {
+        var (path, signer, key) = NewStoreFiles();
+        using var _ = key;
+        using var store = await OpenStoreAsync(path, signer);
+        await store.AppendAsync(Entry(0), CancellationToken.None);
+
+        // SQLite goes on writing through the handle it holds; the store's own flush opens the WAL by name and finds a folder.
+        File.Move(path + "-wal", path + "-wal.moved");
+        Directory.CreateDirectory(path + "-wal");
+
+        var failed = await Assert.ThrowsExactlyAsync<IOException>(() => store.AppendAsync(Entry(1), CancellationToken.None));
+        StringAssert.Contains(failed.Message, "could not be flushed to disk");
+        // Nothing more is promised once a flush has failed: the kernel may have dropped what it could not write.
+        var refused = await Assert.ThrowsExactlyAsync<IOException>(() => store.AppendAsync(Entry(2), CancellationToken.None));
+        StringAssert.Contains(refused.Message, "until it is restarted");
+    }
+
+    [TestMethod]
     public async Task CommitInbound_SameMessageTwice_SecondReturnsOriginalReceiptAndAppendsNothing()
     {
         var (path, signer, key) = NewStoreFiles();

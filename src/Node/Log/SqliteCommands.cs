@@ -32,26 +32,31 @@ internal static class SqliteCommands
 }
 
 /// <summary>
-/// Commands kept prepared for the life of one transaction: a group commit runs the same few statements for every
-/// append, and preparing each anew cost more than executing it.
+/// Commands kept prepared for the life of one connection: every group commit runs the same few statements, and
+/// preparing each anew cost more than executing it.
 /// </summary>
-internal sealed class StatementCache(SqliteConnection connection, SqliteTransaction transaction) : IAsyncDisposable
+internal sealed class StatementCache(SqliteConnection connection) : IDisposable
 {
     private readonly Dictionary<string, SqliteCommand> _commands = new(StringComparer.Ordinal);
+    private SqliteTransaction? _transaction;
 
-    public SqliteConnection Connection => connection;
-
-    public SqliteTransaction Transaction => transaction;
+    /// <summary>Runs the commands handed out from now on in <paramref name="transaction"/>.</summary>
+    public StatementCache Begin(SqliteTransaction transaction)
+    {
+        _transaction = transaction;
+        return this;
+    }
 
     /// <summary>The command for <paramref name="sql"/>, prepared once, with these parameter values bound.</summary>
     public SqliteCommand Get(string sql, params (string Name, object? Value)[] parameters)
     {
         if (!_commands.TryGetValue(sql, out var command))
         {
-            _commands[sql] = command = SqliteCommands.Command(connection, transaction, sql, parameters);
+            _commands[sql] = command = SqliteCommands.Command(connection, _transaction, sql, parameters);
             return command;
         }
 
+        command.Transaction = _transaction;
         foreach (var (name, value) in parameters)
         {
             command.Parameters[name].Value = value ?? DBNull.Value;
@@ -66,11 +71,13 @@ internal sealed class StatementCache(SqliteConnection connection, SqliteTransact
     public async Task<object?> ScalarAsync(string sql, params (string Name, object? Value)[] parameters) =>
         await Get(sql, parameters).ExecuteScalarAsync(CancellationToken.None);
 
-    public async ValueTask DisposeAsync()
+    public void Dispose()
     {
         foreach (var command in _commands.Values)
         {
-            await command.DisposeAsync();
+            command.Dispose();
         }
+
+        _commands.Clear();
     }
 }
