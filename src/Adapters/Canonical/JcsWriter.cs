@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
@@ -10,13 +11,19 @@ internal static class JcsWriter
     // Throwing on lone surrogates is what RFC 8785 section 3.2.2.2 asks for.
     private static readonly UTF8Encoding s_utf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 
+    // What RFC 8785 escapes in a string: the quote, the backslash and the C0 controls; everything else is written as is.
+    private static readonly SearchValues<char> s_escaped = SearchValues.Create(
+        "\"\\\u0000\u0001\u0002\u0003\u0004\u0005\u0006\u0007\b\t\n\u000b\f\r\u000e\u000f\u0010\u0011\u0012\u0013\u0014\u0015\u0016\u0017\u0018\u0019\u001a\u001b\u001c\u001d\u001e\u001f");
+
     public static byte[] Write(JsonElement element)
     {
-        var builder = new StringBuilder();
+        // Straight to UTF-8: canonical JSON is written for every accepted message, and building a string first and
+        // encoding it after cost more than the writing itself.
+        var output = new ArrayBufferWriter<byte>(4096);
         try
         {
-            WriteValue(builder, element);
-            return s_utf8.GetBytes(builder.ToString());
+            WriteValue(output, element);
+            return output.WrittenSpan.ToArray();
         }
         catch (InvalidOperationException ex)
         {
@@ -98,31 +105,31 @@ internal static class JcsWriter
         return text.ToString();
     }
 
-    private static void WriteValue(StringBuilder builder, JsonElement element)
+    private static void WriteValue(ArrayBufferWriter<byte> output, JsonElement element)
     {
         switch (element.ValueKind)
         {
             case JsonValueKind.Object:
-                WriteObject(builder, element);
+                WriteObject(output, element);
                 break;
             case JsonValueKind.Array:
-                builder.Append('[');
+                WriteAscii(output, "[");
                 bool first = true;
                 foreach (JsonElement item in element.EnumerateArray())
                 {
                     if (!first)
                     {
-                        builder.Append(',');
+                        WriteAscii(output, ",");
                     }
 
                     first = false;
-                    WriteValue(builder, item);
+                    WriteValue(output, item);
                 }
 
-                builder.Append(']');
+                WriteAscii(output, "]");
                 break;
             case JsonValueKind.String:
-                WriteString(builder, element.GetString()!);
+                WriteString(output, element.GetString()!);
                 break;
             case JsonValueKind.Number:
                 if (!element.TryGetDouble(out double number) || !double.IsFinite(number))
@@ -130,91 +137,111 @@ internal static class JcsWriter
                     throw new JsonException($"Number {element.GetRawText()} is outside the IEEE 754 double range.");
                 }
 
-                builder.Append(FormatNumber(number));
+                WriteAscii(output, FormatNumber(number));
                 break;
             case JsonValueKind.True:
-                builder.Append("true");
+                WriteAscii(output, "true");
                 break;
             case JsonValueKind.False:
-                builder.Append("false");
+                WriteAscii(output, "false");
                 break;
             case JsonValueKind.Null:
-                builder.Append("null");
+                WriteAscii(output, "null");
                 break;
             default:
                 throw new JsonException($"Unexpected JSON value kind {element.ValueKind}.");
         }
     }
 
-    private static void WriteObject(StringBuilder builder, JsonElement element)
+    private static void WriteObject(ArrayBufferWriter<byte> output, JsonElement element)
     {
-        var properties = new List<(string Name, JsonElement Value)>();
-        foreach (JsonProperty property in element.EnumerateObject())
+        int count = element.GetPropertyCount();
+        (string Name, JsonElement Value)[] properties = ArrayPool<(string, JsonElement)>.Shared.Rent(count);
+        try
         {
-            properties.Add((property.Name, property.Value));
-        }
-
-        // Ordinal string comparison is comparison by UTF-16 code units, which is what RFC 8785 sorts by.
-        properties.Sort(static (a, b) => string.CompareOrdinal(a.Name, b.Name));
-
-        builder.Append('{');
-        for (int i = 0; i < properties.Count; i++)
-        {
-            if (i > 0)
+            int at = 0;
+            foreach (JsonProperty property in element.EnumerateObject())
             {
-                if (string.Equals(properties[i - 1].Name, properties[i].Name, StringComparison.Ordinal))
+                properties[at++] = (property.Name, property.Value);
+            }
+
+            // Ordinal string comparison is comparison by UTF-16 code units, which is what RFC 8785 sorts by.
+            Array.Sort(properties, 0, count, s_byName);
+
+            WriteAscii(output, "{");
+            for (int i = 0; i < count; i++)
+            {
+                if (i > 0)
                 {
-                    throw new JsonException($"Duplicate property '{properties[i].Name}'.");
+                    if (string.Equals(properties[i - 1].Name, properties[i].Name, StringComparison.Ordinal))
+                    {
+                        throw new JsonException($"Duplicate property '{properties[i].Name}'.");
+                    }
+
+                    WriteAscii(output, ",");
                 }
 
-                builder.Append(',');
+                WriteString(output, properties[i].Name);
+                WriteAscii(output, ":");
+                WriteValue(output, properties[i].Value);
             }
 
-            WriteString(builder, properties[i].Name);
-            builder.Append(':');
-            WriteValue(builder, properties[i].Value);
+            WriteAscii(output, "}");
         }
-
-        builder.Append('}');
+        finally
+        {
+            ArrayPool<(string, JsonElement)>.Shared.Return(properties, clearArray: true);
+        }
     }
 
-    private static void WriteString(StringBuilder builder, string value)
+    private static readonly Comparer<(string Name, JsonElement Value)> s_byName =
+        Comparer<(string Name, JsonElement Value)>.Create(static (a, b) => string.CompareOrdinal(a.Name, b.Name));
+
+    private static void WriteString(ArrayBufferWriter<byte> output, string value)
     {
-        builder.Append('"');
-        foreach (char c in value)
+        WriteAscii(output, "\"");
+        ReadOnlySpan<char> rest = value;
+        while (!rest.IsEmpty)
         {
-            switch (c)
+            // Runs of characters that stand for themselves are encoded in one go; only '"', '\\' and controls are escaped.
+            int run = rest.IndexOfAny(s_escaped);
+            ReadOnlySpan<char> plain = run < 0 ? rest : rest[..run];
+            if (!plain.IsEmpty)
             {
-                case '"':
-                    builder.Append("\\\"");
-                    break;
-                case '\\':
-                    builder.Append("\\\\");
-                    break;
-                case '\b':
-                    builder.Append("\\b");
-                    break;
-                case '\f':
-                    builder.Append("\\f");
-                    break;
-                case '\n':
-                    builder.Append("\\n");
-                    break;
-                case '\r':
-                    builder.Append("\\r");
-                    break;
-                case '\t':
-                    builder.Append("\\t");
-                    break;
-                case < ' ':
-                    builder.Append("\\u").Append(((int)c).ToString("x4", CultureInfo.InvariantCulture));
-                    break;
-                default:
-                    builder.Append(c);
-                    break;
+                Span<byte> target = output.GetSpan(s_utf8.GetMaxByteCount(plain.Length));
+                output.Advance(s_utf8.GetBytes(plain, target));
             }
+
+            if (run < 0)
+            {
+                break;
+            }
+
+            WriteAscii(output, rest[run] switch
+            {
+                '"' => "\\\"",
+                '\\' => "\\\\",
+                '\b' => "\\b",
+                '\f' => "\\f",
+                '\n' => "\\n",
+                '\r' => "\\r",
+                '\t' => "\\t",
+                char c => "\\u" + ((int)c).ToString("x4", CultureInfo.InvariantCulture),
+            });
+            rest = rest[(run + 1)..];
         }
 
-        builder.Append('"');
+        WriteAscii(output, "\"");
+    }
+
+    private static void WriteAscii(ArrayBufferWriter<byte> output, string text)
+    {
+        Span<byte> target = output.GetSpan(text.Length);
+        for (int i = 0; i < text.Length; i++)
+        {
+            target[i] = (byte)text[i];
+        }
+
+        output.Advance(text.Length);
     }
 }
