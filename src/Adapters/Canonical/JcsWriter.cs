@@ -15,10 +15,14 @@ internal static class JcsWriter
     private static readonly SearchValues<char> s_escaped = SearchValues.Create(
         "\"\\\u0000\u0001\u0002\u0003\u0004\u0005\u0006\u0007\b\t\n\u000b\f\r\u000e\u000f\u0010\u0011\u0012\u0013\u0014\u0015\u0016\u0017\u0018\u0019\u001a\u001b\u001c\u001d\u001e\u001f");
 
+    // Ordinal string comparison is comparison by UTF-16 code units, which is what RFC 8785 sorts by.
+    private static readonly Comparer<(string Name, JsonElement Value)> s_byName =
+        Comparer<(string Name, JsonElement Value)>.Create(static (a, b) => string.CompareOrdinal(a.Name, b.Name));
+
     public static byte[] Write(JsonElement element)
     {
-        // Straight to UTF-8: canonical JSON is written for every accepted message, and building a string first and
-        // encoding it after cost more than the writing itself.
+        // Straight to UTF-8: canonical JSON is written for every accepted message, and a string built first and
+        // encoded after was a second copy of it and most of the garbage.
         var output = new ArrayBufferWriter<byte>(4096);
         try
         {
@@ -165,7 +169,6 @@ internal static class JcsWriter
                 properties[at++] = (property.Name, property.Value);
             }
 
-            // Ordinal string comparison is comparison by UTF-16 code units, which is what RFC 8785 sorts by.
             Array.Sort(properties, 0, count, s_byName);
 
             WriteAscii(output, "{");
@@ -193,9 +196,6 @@ internal static class JcsWriter
             ArrayPool<(string, JsonElement)>.Shared.Return(properties, clearArray: true);
         }
     }
-
-    private static readonly Comparer<(string Name, JsonElement Value)> s_byName =
-        Comparer<(string Name, JsonElement Value)>.Create(static (a, b) => string.CompareOrdinal(a.Name, b.Name));
 
     private static void WriteString(ArrayBufferWriter<byte> output, string value)
     {

@@ -200,7 +200,7 @@ internal static class ExchangeBench
 
         var single = Rate(1, OneExchange);
         // The GC sizes its heaps to the load it has seen (DATAS): warmed on one thread, the all-cores run met heaps
-        // sized for one and measured the SOAP ceiling at 344-374/s, below what the pipeline itself then did (339-369/s).
+        // sized for one and measured the SOAP ceiling at 344-374/s, barely above what the pipeline then did (339-369/s).
         WarmUp(() => Task.Run(OneExchange), parallel: Environment.ProcessorCount, rig.Smoke).GetAwaiter().GetResult();
         return (single, Rate(Environment.ProcessorCount, OneExchange));
     }
