@@ -36,10 +36,9 @@ internal sealed class SqliteExchangeStore(string path, TreeHeadSigner treeHeads)
     // statements run while this group's flush is under way, and one flush covers every group committed before it
     // started. Nothing is released (receipt, tree head, duplicate answer) until the flush that covers it has returned.
     private readonly string _walPath = path + "-wal";
-    private readonly SemaphoreSlim _syncLock = new(1, 1);
     private CommitMark _committed = new(0, 0);
     private CommitMark _durable = new(0, 0);
-    private System.Runtime.ExceptionServices.ExceptionDispatchInfo? _syncFailure;
+    private volatile System.Runtime.ExceptionServices.ExceptionDispatchInfo? _syncFailure;
 
     // The writer's own connection and prepared statements, kept across group commits (used only under _writeLock).
     private SqliteConnection? _writer;
@@ -494,7 +493,7 @@ internal sealed class SqliteExchangeStore(string path, TreeHeadSigner treeHeads)
                 // A pipeline of two: this group's flush runs while the next group's statements do, but a group waits
                 // for the flush before its own, so flushes never queue up and groups stay as large as they were.
                 await _lastFlush;
-                _lastFlush = Task.Run(() => ReleaseWhenDurableAsync(group, mark), CancellationToken.None);
+                _lastFlush = Task.Run(() => ReleaseWhenDurable(group, mark), CancellationToken.None);
             }
         }
         finally
@@ -570,11 +569,12 @@ internal sealed class SqliteExchangeStore(string path, TreeHeadSigner treeHeads)
     }
 
     /// <summary>Releases a committed group's results once a flush covers its commit; a failed flush fails them all.</summary>
-    private async Task ReleaseWhenDurableAsync(List<PendingWrite> group, CommitMark mark)
+    /// <remarks>Flushes run one at a time: each starts only after the one before it (see <see cref="WriteAsync"/>).</remarks>
+    private void ReleaseWhenDurable(List<PendingWrite> group, CommitMark mark)
     {
         try
         {
-            await SyncAsync(mark);
+            Sync(mark);
         }
         catch (Exception e)
         {
@@ -592,43 +592,30 @@ internal sealed class SqliteExchangeStore(string path, TreeHeadSigner treeHeads)
         }
     }
 
-    /// <summary>Returns once the WAL is flushed past <paramref name="mark"/>; one flush serves every commit made before it began.</summary>
-    private async Task SyncAsync(CommitMark mark)
+    /// <summary>Flushes the WAL unless an earlier flush already covered <paramref name="mark"/>.</summary>
+    private void Sync(CommitMark mark)
     {
         if (Volatile.Read(ref _durable).Sequence >= mark.Sequence)
         {
             return;
         }
 
-        await _syncLock.WaitAsync(CancellationToken.None);
+        _syncFailure?.Throw();
+        // Read before the flush starts: every commit counted here has written its frames, so the flush covers it.
+        var covered = Volatile.Read(ref _committed);
         try
         {
-            if (_durable.Sequence >= mark.Sequence)
-            {
-                return;
-            }
-
-            _syncFailure?.Throw();
-            // Read before the flush starts: every commit counted here has written its frames, so the flush covers it.
-            var covered = Volatile.Read(ref _committed);
-            try
-            {
-                FlushWal();
-            }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-            {
-                // After a failed fsync the kernel may have dropped the dirty pages: nothing more is promised until a restart.
-                _syncFailure = System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(
-                    new IOException($"the log could not be flushed to disk ({e.Message}); the node accepts nothing more until it is restarted", e));
-                _syncFailure.Throw();
-            }
-
-            Volatile.Write(ref _durable, covered);
+            FlushWal();
         }
-        finally
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            _syncLock.Release();
+            // After a failed fsync the kernel may have dropped the dirty pages: nothing more is promised until a restart.
+            _syncFailure = System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(
+                new IOException($"the log could not be flushed to disk ({e.Message}); the node accepts nothing more until it is restarted", e));
+            _syncFailure.Throw();
         }
+
+        Volatile.Write(ref _durable, covered);
     }
 
     /// <summary>Returns once everything committed so far is durable: an empty write joins the next group and waits for its flush.</summary>
