@@ -107,6 +107,55 @@ public sealed class SqliteExchangeStoreTests
     }
 
     [TestMethod]
+    public async Task Initialize_Version3File_ReceiptsAreKeptAndARetryStillGetsTheOriginal()
+    {
+        var (path, signer, key) = NewStoreFiles();
+        using var _ = key;
+        var id = Guid.NewGuid();
+        var entry = Entry(1) with { MessageId = id.ToString("D") };
+        InboundCommit first;
+        using (var store = await OpenStoreAsync(path, signer))
+        {
+            first = await store.CommitInboundAsync(entry, id, [1, 2, 3], p => Encoding.UTF8.GetBytes($"receipt@{p.Index}"), CancellationToken.None);
+        }
+
+        // Back to the shape of schema version 3, whose receipts were keyed by partner and message id.
+        await using (var connection = new SqliteConnection($"Data Source={path};Pooling=False"))
+        {
+            await connection.OpenAsync();
+            await using var command = connection.CreateCommand();
+            command.CommandText = """
+                CREATE TABLE inbound_messages (
+                  partner TEXT NOT NULL, message_id TEXT NOT NULL, payload_digest BLOB NOT NULL, entry_idx INTEGER NOT NULL, receipt BLOB NOT NULL,
+                  PRIMARY KEY (partner, message_id)) WITHOUT ROWID;
+                INSERT INTO inbound_messages SELECT 'CN', $m, payload_digest, entry_idx, receipt FROM inbound_receipts;
+                DROP TABLE inbound_receipts;
+                PRAGMA user_version = 3;
+                """;
+            command.Parameters.AddWithValue("$m", id.ToString("D"));
+            await command.ExecuteNonQueryAsync();
+        }
+
+        using var reopened = await OpenStoreAsync(path, signer);
+        var retry = await reopened.CommitInboundAsync(entry, id, [1, 2, 3], _ => throw new AssertFailedException("must not issue a second receipt"), CancellationToken.None);
+        Assert.IsTrue(retry.Duplicate);
+        CollectionAssert.AreEqual(first.Record.Receipt, retry.Record.Receipt);
+        CollectionAssert.AreEqual(first.Record.Receipt, (await reopened.FindInboundAsync("CN", id, CancellationToken.None))!.Receipt);
+        Assert.AreEqual(1, (await reopened.ListAsync(new LogQuery(), CancellationToken.None)).Count);
+    }
+
+    [TestMethod]
+    public async Task CommitInbound_EntryNamesAnotherMessage_IsRefusedBeforeAnythingIsWritten()
+    {
+        var (path, signer, key) = NewStoreFiles();
+        using var _ = key;
+        using var store = await OpenStoreAsync(path, signer);
+        await Assert.ThrowsExactlyAsync<ArgumentException>(() =>
+            store.CommitInboundAsync(Entry(1), Guid.NewGuid(), [9], p => [1], CancellationToken.None));
+        Assert.AreEqual(0, (await store.ListAsync(new LogQuery(), CancellationToken.None)).Count);
+    }
+
+    [TestMethod]
     public async Task CommitInbound_ReceiptSigningThrows_NothingIsWritten()
     {
         var (path, signer, key) = NewStoreFiles();
@@ -115,7 +164,7 @@ public sealed class SqliteExchangeStoreTests
         await store.AppendAsync(Entry(0), CancellationToken.None);
         var id = Guid.NewGuid();
         await Assert.ThrowsExactlyAsync<InvalidOperationException>(() =>
-            store.CommitInboundAsync(Entry(1), id, [9], _ => throw new InvalidOperationException("signer down"), CancellationToken.None));
+            store.CommitInboundAsync(Entry(1) with { MessageId = id.ToString("D") }, id, [9], _ => throw new InvalidOperationException("signer down"), CancellationToken.None));
 
         // No half-write: no entry, no de-duplication record, and the next append takes index 1.
         Assert.IsNull(await store.FindInboundAsync("CN", id, CancellationToken.None));
@@ -138,7 +187,8 @@ public sealed class SqliteExchangeStoreTests
         // The first caller holds the writer inside its receipt signing while the others queue up behind it.
         using var entered = new ManualResetEventSlim();
         using var release = new ManualResetEventSlim();
-        var first = Task.Run(() => store.CommitInboundAsync(Entry(0), Guid.NewGuid(), [0], p =>
+        var firstId = Guid.NewGuid();
+        var first = Task.Run(() => store.CommitInboundAsync(Entry(0) with { MessageId = firstId.ToString("D") }, firstId, [0], p =>
         {
             entered.Set();
             release.Wait(TimeSpan.FromSeconds(30));

@@ -75,9 +75,7 @@ internal sealed class SqliteExchangeStore(string path, TreeHeadSigner treeHeads)
             CREATE INDEX IF NOT EXISTS ix_log_message ON log_entries(message_id);
             CREATE TABLE IF NOT EXISTS merkle_nodes (level INTEGER NOT NULL, idx INTEGER NOT NULL, hash BLOB NOT NULL, PRIMARY KEY (level, idx)) WITHOUT ROWID;
             CREATE TABLE IF NOT EXISTS tree_heads (tree_size INTEGER PRIMARY KEY, root BLOB NOT NULL, time INTEGER NOT NULL, signature BLOB NOT NULL);
-            CREATE TABLE IF NOT EXISTS inbound_messages (
-              partner TEXT NOT NULL, message_id TEXT NOT NULL, payload_digest BLOB NOT NULL, entry_idx INTEGER NOT NULL, receipt BLOB NOT NULL,
-              PRIMARY KEY (partner, message_id)) WITHOUT ROWID;
+            CREATE TABLE IF NOT EXISTS inbound_receipts (entry_idx INTEGER PRIMARY KEY, payload_digest BLOB NOT NULL, receipt BLOB NOT NULL);
             CREATE TABLE IF NOT EXISTS outbox (
               message_id TEXT PRIMARY KEY, partner TEXT NOT NULL, document_type TEXT NOT NULL, conversation_id TEXT NOT NULL,
               created INTEGER NOT NULL, payload BLOB NOT NULL, adapter_id TEXT NOT NULL, canonical_json BLOB NOT NULL,
@@ -109,7 +107,7 @@ internal sealed class SqliteExchangeStore(string path, TreeHeadSigner treeHeads)
     }
 
     /// <summary>The schema version this code writes (PRAGMA user_version).</summary>
-    private const int SchemaVersion = 3;
+    private const int SchemaVersion = 4;
 
     /// <summary>Brings a log file written by an older node up to <see cref="SchemaVersion"/>, in one transaction.</summary>
     private static async Task MigrateAsync(SqliteConnection connection, CancellationToken cancellationToken)
@@ -156,6 +154,15 @@ internal sealed class SqliteExchangeStore(string path, TreeHeadSigner treeHeads)
         {
             // Version 3 counts attempts per retry of a dead letter, so 'outbox retry' gets a full policy again.
             await ExecuteAsync(connection, transaction, "ALTER TABLE outbox ADD COLUMN retry_base INTEGER NOT NULL DEFAULT 0", cancellationToken);
+        }
+
+        if (version < 4 && Convert.ToInt64(await ScalarAsync(connection, transaction, "SELECT COUNT(*) FROM sqlite_schema WHERE type = 'table' AND name = 'inbound_messages'", cancellationToken)) > 0)
+        {
+            // Version 4 keeps receipts in entry order and finds them through the log's message-id index (see FindInboundSql).
+            await ExecuteAsync(connection, transaction, """
+                INSERT INTO inbound_receipts (entry_idx, payload_digest, receipt) SELECT entry_idx, payload_digest, receipt FROM inbound_messages;
+                DROP TABLE inbound_messages;
+                """, cancellationToken);
         }
 
         await ExecuteAsync(connection, transaction, $"PRAGMA user_version = {SchemaVersion}", cancellationToken);
@@ -209,8 +216,15 @@ internal sealed class SqliteExchangeStore(string path, TreeHeadSigner treeHeads)
         return record;
     }
 
-    public Task<InboundCommit> CommitInboundAsync(LogEntryDraft entry, Guid messageId, byte[] payloadDigest, Func<LogPosition, byte[]> issueReceipt, CancellationToken cancellationToken) =>
-        WriteAsync(async write =>
+    public Task<InboundCommit> CommitInboundAsync(LogEntryDraft entry, Guid messageId, byte[] payloadDigest, Func<LogPosition, byte[]> issueReceipt, CancellationToken cancellationToken)
+    {
+        // A duplicate is found by the entry's message id (FindInboundSql), so the two must name the same message.
+        if (!string.Equals(entry.MessageId, Id(messageId), StringComparison.OrdinalIgnoreCase))
+        {
+            throw new ArgumentException($"the entry's message id {entry.MessageId} is not {messageId}", nameof(entry));
+        }
+
+        return WriteAsync(async write =>
         {
             // Inside the transaction: an earlier append of the same group is seen, so a duplicate in one group is still one entry.
             await using (var reader = await write.Statements.Get(FindInboundSql, ("$p", entry.Partner), ("$m", Id(messageId))).ExecuteReaderAsync(CancellationToken.None))
@@ -224,10 +238,11 @@ internal sealed class SqliteExchangeStore(string path, TreeHeadSigner treeHeads)
             var position = await write.AppendAsync(entry);
             var receipt = issueReceipt(position);
             await write.Statements.ExecuteAsync(
-                "INSERT INTO inbound_messages (partner, message_id, payload_digest, entry_idx, receipt) VALUES ($p, $m, $d, $i, $r)",
-                ("$p", entry.Partner), ("$m", messageId.ToString("D")), ("$d", payloadDigest), ("$i", position.Index), ("$r", receipt));
+                "INSERT INTO inbound_receipts (entry_idx, payload_digest, receipt) VALUES ($i, $d, $r)",
+                ("$i", position.Index), ("$d", payloadDigest), ("$r", receipt));
             return new InboundCommit(position, new InboundRecord(payloadDigest, position.Index, receipt));
         }, cancellationToken);
+    }
 
     public async Task<IReadOnlyList<LogEntry>> ListAsync(LogQuery query, CancellationToken cancellationToken)
     {
@@ -719,7 +734,15 @@ internal sealed class SqliteExchangeStore(string path, TreeHeadSigner treeHeads)
         }
     }
 
-    private const string FindInboundSql = "SELECT payload_digest, entry_idx, receipt FROM inbound_messages WHERE partner = $p AND message_id = $m";
+    // Receipts are keyed by their entry, so a group appends them to the same few pages. Until schema version 4 they were
+    // keyed by (partner, message id): a random page of their own per message, plus an overflow page for the receipt, two
+    // of the five or so WAL pages an exchange wrote. The message id is now found through the log's own index, and at
+    // most one receipt per partner and message id is kept by the dedupe check in CommitInboundAsync, which runs inside
+    // the one writer's transaction.
+    private const string FindInboundSql = """
+        SELECT r.payload_digest, r.entry_idx, r.receipt FROM log_entries e JOIN inbound_receipts r ON r.entry_idx = e.idx
+        WHERE e.message_id = $m AND e.partner = $p
+        """;
 
     private const string InsertEntrySql = $"""
         INSERT INTO log_entries ({EntryColumns})
