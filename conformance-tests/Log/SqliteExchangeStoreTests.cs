@@ -107,16 +107,27 @@ public sealed class SqliteExchangeStoreTests
     }
 
     [TestMethod]
-    public async Task Initialize_Version3File_ReceiptsAreKeptAndARetryStillGetsTheOriginal()
+    public async Task Initialize_Version3File_ReceiptsAndTreeAreKept_RetryGetsTheOriginal_AppendsAndProofsContinue()
     {
         var (path, signer, key) = NewStoreFiles();
         using var _ = key;
         var id = Guid.NewGuid();
         var entry = Entry(1) with { MessageId = id.ToString("D") };
         InboundCommit first;
+        var frontier = new MerkleFrontier();
         using (var store = await OpenStoreAsync(path, signer))
         {
+            // Eleven entries leave nodes on several levels, some complete and some still waiting for a sibling.
+            for (var i = 0; i < 10; i++)
+            {
+                await store.AppendAsync(Entry(i + 100), CancellationToken.None);
+            }
+
             first = await store.CommitInboundAsync(entry, id, [1, 2, 3], p => Encoding.UTF8.GetBytes($"receipt@{p.Index}"), CancellationToken.None);
+            foreach (var e in await store.ListAsync(new LogQuery(), CancellationToken.None))
+            {
+                frontier.Append(e.LeafHash);
+            }
         }
 
         // Back to the shape of schema version 3, whose receipts were keyed by partner and message id.
@@ -130,6 +141,9 @@ public sealed class SqliteExchangeStoreTests
                   PRIMARY KEY (partner, message_id)) WITHOUT ROWID;
                 INSERT INTO inbound_messages SELECT 'CN', $m, payload_digest, entry_idx, receipt FROM inbound_receipts;
                 DROP TABLE inbound_receipts;
+                CREATE TABLE merkle_nodes (level INTEGER NOT NULL, idx INTEGER NOT NULL, hash BLOB NOT NULL, PRIMARY KEY (level, idx)) WITHOUT ROWID;
+                INSERT INTO merkle_nodes SELECT position & 63, (((position >> 6) + 1) >> (position & 63)) - 1, hash FROM merkle_tree;
+                DROP TABLE merkle_tree;
                 PRAGMA user_version = 3;
                 """;
             command.Parameters.AddWithValue("$m", id.ToString("D"));
@@ -141,7 +155,28 @@ public sealed class SqliteExchangeStoreTests
         Assert.IsTrue(retry.Duplicate);
         CollectionAssert.AreEqual(first.Record.Receipt, retry.Record.Receipt);
         CollectionAssert.AreEqual(first.Record.Receipt, (await reopened.FindInboundAsync("CN", id, CancellationToken.None))!.Receipt);
-        Assert.AreEqual(1, (await reopened.ListAsync(new LogQuery(), CancellationToken.None)).Count);
+        var entries = await reopened.ListAsync(new LogQuery(), CancellationToken.None);
+        Assert.AreEqual(11, entries.Count);
+
+        // The tree was restored from the moved nodes: the next append extends the same tree, and proofs are served from them.
+        var next = await reopened.AppendAsync(Entry(200), CancellationToken.None);
+        frontier.Append((await reopened.ListAsync(new LogQuery(11), CancellationToken.None))[0].LeafHash);
+        CollectionAssert.AreEqual(frontier.Root(), next.RootHash);
+        for (var leaf = 0; leaf < 12; leaf++)
+        {
+            var leafHash = leaf < 11 ? entries[leaf].LeafHash : (await reopened.ListAsync(new LogQuery(11), CancellationToken.None))[0].LeafHash;
+            var proof = await reopened.InclusionProofAsync(leaf, 12, CancellationToken.None);
+            Assert.IsTrue(MerkleProofs.VerifyInclusion(leaf, 12, leafHash, proof, next.RootHash), $"leaf {leaf}");
+        }
+
+        var old = new MerkleFrontier();
+        foreach (var e in entries.Take(5))
+        {
+            old.Append(e.LeafHash);
+        }
+
+        var consistency = await reopened.ConsistencyProofAsync(5, 12, CancellationToken.None);
+        Assert.IsTrue(MerkleProofs.VerifyConsistency(5, 12, old.Root(), next.RootHash, consistency));
     }
 
     [TestMethod]

@@ -73,7 +73,7 @@ internal sealed class SqliteExchangeStore(string path, TreeHeadSigner treeHeads)
               verdict TEXT NOT NULL, reason_code TEXT, reason_detail TEXT, adapter_id TEXT,
               canonical_json BLOB, canonical_hash BLOB NOT NULL, leaf_hash BLOB NOT NULL, raw_hash BLOB NOT NULL);
             CREATE INDEX IF NOT EXISTS ix_log_message ON log_entries(message_id);
-            CREATE TABLE IF NOT EXISTS merkle_nodes (level INTEGER NOT NULL, idx INTEGER NOT NULL, hash BLOB NOT NULL, PRIMARY KEY (level, idx)) WITHOUT ROWID;
+            CREATE TABLE IF NOT EXISTS merkle_tree (position INTEGER PRIMARY KEY, hash BLOB NOT NULL);
             CREATE TABLE IF NOT EXISTS tree_heads (tree_size INTEGER PRIMARY KEY, root BLOB NOT NULL, time INTEGER NOT NULL, signature BLOB NOT NULL);
             CREATE TABLE IF NOT EXISTS inbound_receipts (entry_idx INTEGER PRIMARY KEY, payload_digest BLOB NOT NULL, receipt BLOB NOT NULL);
             CREATE TABLE IF NOT EXISTS outbox (
@@ -91,7 +91,7 @@ internal sealed class SqliteExchangeStore(string path, TreeHeadSigner treeHeads)
         var nodes = new Dictionary<(int, long), byte[]>();
         foreach (var (level, index) in MerkleFrontier.PeakPositions(size))
         {
-            if (await ScalarAsync(connection, null, "SELECT hash FROM merkle_nodes WHERE level = $l AND idx = $i", cancellationToken, ("$l", level), ("$i", index)) is byte[] hash)
+            if (await ScalarAsync(connection, null, SelectNodeSql, cancellationToken, ("$p", NodePosition(level, index))) is byte[] hash)
             {
                 nodes[(level, index)] = hash;
             }
@@ -107,7 +107,15 @@ internal sealed class SqliteExchangeStore(string path, TreeHeadSigner treeHeads)
     }
 
     /// <summary>The schema version this code writes (PRAGMA user_version).</summary>
-    private const int SchemaVersion = 4;
+    private const int SchemaVersion = 5;
+
+    // Merkle nodes are keyed in the order they are made: by the leaf that completes them, then by level. Each append
+    // then adds to the end of one B-tree, where until schema version 5 a key of (level, index) inserted into the middle
+    // of it, at the end of every level's range: a page of its own per level per group commit.
+    private const string SelectNodeSql = "SELECT hash FROM merkle_tree WHERE position = $p";
+
+    /// <summary>The key of node (<paramref name="level"/>, <paramref name="index"/>): its last leaf's index, times 64, plus its level.</summary>
+    private static long NodePosition(int level, long index) => ((((index + 1) << level) - 1) << 6) | (long)level;
 
     /// <summary>Brings a log file written by an older node up to <see cref="SchemaVersion"/>, in one transaction.</summary>
     private static async Task MigrateAsync(SqliteConnection connection, CancellationToken cancellationToken)
@@ -162,6 +170,15 @@ internal sealed class SqliteExchangeStore(string path, TreeHeadSigner treeHeads)
             await ExecuteAsync(connection, transaction, """
                 INSERT INTO inbound_receipts (entry_idx, payload_digest, receipt) SELECT entry_idx, payload_digest, receipt FROM inbound_messages;
                 DROP TABLE inbound_messages;
+                """, cancellationToken);
+        }
+
+        if (version < 5 && Convert.ToInt64(await ScalarAsync(connection, transaction, "SELECT COUNT(*) FROM sqlite_schema WHERE type = 'table' AND name = 'merkle_nodes'", cancellationToken)) > 0)
+        {
+            // The same key as NodePosition, computed in SQL.
+            await ExecuteAsync(connection, transaction, """
+                INSERT INTO merkle_tree (position, hash) SELECT ((((idx + 1) << level) - 1) << 6) | level, hash FROM merkle_nodes;
+                DROP TABLE merkle_nodes;
                 """, cancellationToken);
         }
 
@@ -467,7 +484,7 @@ internal sealed class SqliteExchangeStore(string path, TreeHeadSigner treeHeads)
         var nodes = new Dictionary<(int, long), byte[]>();
         foreach (var (level, index) in positions)
         {
-            nodes[(level, index)] = await ScalarAsync(connection, null, "SELECT hash FROM merkle_nodes WHERE level = $l AND idx = $i", cancellationToken, ("$l", level), ("$i", index)) as byte[]
+            nodes[(level, index)] = await ScalarAsync(connection, null, SelectNodeSql, cancellationToken, ("$p", NodePosition(level, index))) as byte[]
                 ?? throw new InvalidDataException($"Merkle node ({level}, {index}) is missing from the log: run 'n2n audit verify'");
         }
 
@@ -715,8 +732,7 @@ internal sealed class SqliteExchangeStore(string path, TreeHeadSigner treeHeads)
                 ("$rawhash", rawHash));
             foreach (var node in Frontier.Append(leaf))
             {
-                await statements.ExecuteAsync("INSERT INTO merkle_nodes (level, idx, hash) VALUES ($l, $i, $h)",
-                    ("$l", node.Level), ("$i", node.Index), ("$h", node.Hash));
+                await statements.ExecuteAsync("INSERT INTO merkle_tree (position, hash) VALUES ($p, $h)", ("$p", NodePosition(node.Level, node.Index)), ("$h", node.Hash));
             }
 
             _latest = entry.Time > _latest ? entry.Time : _latest;
