@@ -160,11 +160,12 @@ public sealed class SqliteExchangeStoreTests
 
         // The tree was restored from the moved nodes: the next append extends the same tree, and proofs are served from them.
         var next = await reopened.AppendAsync(Entry(200), CancellationToken.None);
-        frontier.Append((await reopened.ListAsync(new LogQuery(11), CancellationToken.None))[0].LeafHash);
+        var appendedLeaf = (await reopened.ListAsync(new LogQuery(11), CancellationToken.None))[0].LeafHash;
+        frontier.Append(appendedLeaf);
         CollectionAssert.AreEqual(frontier.Root(), next.RootHash);
         for (var leaf = 0; leaf < 12; leaf++)
         {
-            var leafHash = leaf < 11 ? entries[leaf].LeafHash : (await reopened.ListAsync(new LogQuery(11), CancellationToken.None))[0].LeafHash;
+            var leafHash = leaf < 11 ? entries[leaf].LeafHash : appendedLeaf;
             var proof = await reopened.InclusionProofAsync(leaf, 12, CancellationToken.None);
             Assert.IsTrue(MerkleProofs.VerifyInclusion(leaf, 12, leafHash, proof, next.RootHash), $"leaf {leaf}");
         }

@@ -164,7 +164,7 @@ internal sealed class SqliteExchangeStore(string path, TreeHeadSigner treeHeads)
             await ExecuteAsync(connection, transaction, "ALTER TABLE outbox ADD COLUMN retry_base INTEGER NOT NULL DEFAULT 0", cancellationToken);
         }
 
-        if (version < 4 && Convert.ToInt64(await ScalarAsync(connection, transaction, "SELECT COUNT(*) FROM sqlite_schema WHERE type = 'table' AND name = 'inbound_messages'", cancellationToken)) > 0)
+        if (version < 4 && await HasTableAsync(connection, transaction, "inbound_messages", cancellationToken))
         {
             // Version 4 keeps receipts in entry order and finds them through the log's message-id index (see FindInboundSql).
             await ExecuteAsync(connection, transaction, """
@@ -173,7 +173,7 @@ internal sealed class SqliteExchangeStore(string path, TreeHeadSigner treeHeads)
                 """, cancellationToken);
         }
 
-        if (version < 5 && Convert.ToInt64(await ScalarAsync(connection, transaction, "SELECT COUNT(*) FROM sqlite_schema WHERE type = 'table' AND name = 'merkle_nodes'", cancellationToken)) > 0)
+        if (version < 5 && await HasTableAsync(connection, transaction, "merkle_nodes", cancellationToken))
         {
             // The same key as NodePosition, computed in SQL.
             await ExecuteAsync(connection, transaction, """
@@ -185,6 +185,9 @@ internal sealed class SqliteExchangeStore(string path, TreeHeadSigner treeHeads)
         await ExecuteAsync(connection, transaction, $"PRAGMA user_version = {SchemaVersion}", cancellationToken);
         await transaction.CommitAsync(cancellationToken);
     }
+
+    private static async Task<bool> HasTableAsync(SqliteConnection connection, SqliteTransaction transaction, string table, CancellationToken cancellationToken) =>
+        Convert.ToInt64(await ScalarAsync(connection, transaction, "SELECT COUNT(*) FROM sqlite_schema WHERE type = 'table' AND name = $t", cancellationToken, ("$t", table))) > 0;
 
     private static async Task<bool> HasColumnAsync(SqliteConnection connection, SqliteTransaction transaction, string table, string column, CancellationToken cancellationToken) =>
         Convert.ToInt64(await ScalarAsync(connection, transaction, $"SELECT COUNT(*) FROM pragma_table_info('{table}') WHERE name = $c", cancellationToken, ("$c", column))) > 0;
