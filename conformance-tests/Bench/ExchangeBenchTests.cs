@@ -27,6 +27,11 @@ public sealed class ExchangeBenchTests
                 Assert.IsGreaterThan(0d, rate, binding);
                 Assert.IsGreaterThan(0d, ceiling, binding);
                 Assert.AreEqual(rate / ceiling, result.GetProperty("ratioToCeiling").GetDouble(), 1e-9, binding);
+                // Measured before the pipeline runs and again after them; the ratio is against the higher.
+                var ceilingRuns = result.GetProperty("ceilingAllCoresRuns").EnumerateArray().Select(r => r.GetDouble()).ToList();
+                Assert.AreEqual(2, ceilingRuns.Count, binding);
+                Assert.IsTrue(ceilingRuns.All(r => r > 0), binding);
+                Assert.AreEqual(ceilingRuns.Max(), ceiling, binding);
                 Assert.IsLessThanOrEqualTo(result.GetProperty("p99Ms").GetDouble(), result.GetProperty("p50Ms").GetDouble(), binding);
 
                 // The bound from crypto and transport alone can never exceed either of them.

@@ -20,6 +20,7 @@ using N2N.Trust.WsSecurity;
 namespace N2N.Node.Bench;
 
 /// <summary>One binding's results: the crypto ceiling, the receiving pipeline against it, and node to node.</summary>
+/// <param name="CeilingAllCoresRuns">The all-cores ceiling measured before the pipeline runs and after them; <paramref name="CeilingAllCores"/> is the higher.</param>
 public sealed record BindingResult(
     string Binding,
     double CeilingSingleCore,
@@ -35,7 +36,8 @@ public sealed record BindingResult(
     double RatioToCeiling,
     LatencyAtRate? HalfLoad = null,
     NodeToNodeResult? NodeToNode = null,
-    TransportOnlyResult? TransportOnly = null);
+    TransportOnlyResult? TransportOnly = null,
+    IReadOnlyList<double>? CeilingAllCoresRuns = null);
 
 /// <summary>
 /// The same clients and server stack with no signing, verifying, translating or logging: a fixed reply to a fixed
@@ -81,7 +83,6 @@ internal static class ExchangeBench
             var root = Directory.CreateTempSubdirectory("n2n-bench-").FullName;
             try
             {
-                var results = new List<BindingResult>();
                 var bindings = parse.GetValue(only) is { } b ? [b] : new[] { "grpc", "soap" };
                 var (n, inFlight) = (parse.GetValue(count), parse.GetValue(concurrency));
                 await using var rig = Rig.Prepare(root, inFlight, parse.GetValue(smoke), context.Error);
@@ -90,12 +91,13 @@ internal static class ExchangeBench
                 var ceilings = bindings.ToDictionary(binding => binding, binding =>
                 {
                     context.Error.WriteLine($"bench: {binding} crypto ceiling (warming up until the JIT settles)");
-                    return Ceiling(binding, rig);
+                    var (single, all) = Ceiling(binding, rig);
+                    return new CeilingRates(single, all, AllBefore: all, AllAfter: 0);
                 });
                 await rig.StartReceiverAsync(cancellationToken);
+                var runs = new List<(BindingResult Run, BindingResult Transport)>();
                 foreach (var binding in bindings)
                 {
-                    var ceiling = ceilings[binding];
                     context.Error.WriteLine($"bench: {binding} receiver pipeline, {n} exchanges at concurrency {inFlight}");
                     var run = await rig.PushAsync(binding, n, inFlight, cancellationToken);
                     context.Error.WriteLine($"bench: {binding} latency at half that rate");
@@ -105,14 +107,33 @@ internal static class ExchangeBench
                     var transport = await rig.TransportOnlyAsync(binding, n, inFlight, cancellationToken);
                     context.Error.WriteLine($"bench: {binding} node to node");
                     var nodeToNode = await rig.NodeToNodeAsync(binding, Math.Max(100, n / 4), inFlight, cancellationToken);
+                    runs.Add((run with { HalfLoad = half, NodeToNode = nodeToNode }, transport));
+                }
+
+                // The ceilings again, after the pipelines and with the node stopped: a ceiling measured in a slow moment of a
+                // shared VM once came out below what the pipeline then did (a ratio over 100 %). Noise can only lower a
+                // ceiling, so the higher of the two is the machine's.
+                await rig.StopReceiverAsync();
+                foreach (var binding in bindings)
+                {
+                    context.Error.WriteLine($"bench: {binding} crypto ceiling again");
+                    var (single, all) = Ceiling(binding, rig);
+                    ceilings[binding] = ceilings[binding] with { Single = Math.Max(single, ceilings[binding].Single), All = Math.Max(all, ceilings[binding].All), AllAfter = all };
+                }
+
+                var results = new List<BindingResult>();
+                foreach (var (run, transport) in runs)
+                {
+                    var (binding, ceiling, half, nodeToNode) = (run.Binding, ceilings[run.Binding], run.HalfLoad!, run.NodeToNode!);
                     var bound = 1 / (1 / ceiling.All + 1 / transport.ExchangesPerSecond);
                     var result = run with
                     {
-                        CeilingSingleCore = ceiling.Single, CeilingAllCores = ceiling.All, RatioToCeiling = run.ExchangesPerSecond / ceiling.All, HalfLoad = half, NodeToNode = nodeToNode,
+                        CeilingSingleCore = ceiling.Single, CeilingAllCores = ceiling.All, CeilingAllCoresRuns = [ceiling.AllBefore, ceiling.AllAfter],
+                        RatioToCeiling = run.ExchangesPerSecond / ceiling.All,
                         TransportOnly = new TransportOnlyResult(transport.ExchangesPerSecond, transport.CpuMsPerExchange, bound, bound / ceiling.All),
                     };
                     results.Add(result);
-                    context.Out.WriteLine($"{binding}: ceiling {ceiling.Single:N0}/s on 1 core, {ceiling.All:N0}/s on {Environment.ProcessorCount}; " +
+                    context.Out.WriteLine($"{binding}: ceiling {ceiling.Single:N0}/s on 1 core, {ceiling.All:N0}/s on {Environment.ProcessorCount} (best of {ceiling.AllBefore:N0}/s before the pipeline runs and {ceiling.AllAfter:N0}/s after); " +
                         $"receiver pipeline {result.ExchangesPerSecond:N0}/s at concurrency {result.Concurrency} ({result.RatioToCeiling:P0} of the ceiling), " +
                         $"p50 {result.P50Ms:0.0} ms, p95 {result.P95Ms:0.0} ms, p99 {result.P99Ms:0.0} ms, CPU {result.CpuMsPerExchange:0.00} ms and {result.KiBAllocatedPerExchange:N0} KiB allocated per exchange");
                     context.Out.WriteLine($"{binding}: transport alone {transport.ExchangesPerSecond:N0}/s (CPU {transport.CpuMsPerExchange:0.00} ms per exchange); " +
@@ -121,6 +142,11 @@ internal static class ExchangeBench
                         $"{half.GcPauses} GCs paused the process {half.GcPauseMs:0} ms in all");
                     context.Out.WriteLine($"{binding}: node to node (TW outbox, signed delivery, CN, receipt verified and logged at TW): {nodeToNode.MessagesPerSecond:N0} messages/s, " +
                         $"at half that rate queued-to-delivered p50 {nodeToNode.HalfRateP50Ms:0.0} ms, p95 {nodeToNode.HalfRateP95Ms:0.0} ms, p99 {nodeToNode.HalfRateP99Ms:0.0} ms");
+                }
+
+                if (parse.GetValue(duration) > 0)
+                {
+                    await rig.StartReceiverAsync(cancellationToken);
                 }
 
                 var soak = parse.GetValue(duration) > 0 ? await rig.SoakAsync(parse.GetValue(duration), parse.GetValue(soakExchanges), inFlight, context.Out, cancellationToken) : [];
@@ -153,6 +179,9 @@ internal static class ExchangeBench
             }
         });
     }
+
+    /// <summary>A binding's crypto ceiling: the best rates on one core and on all, and the all-cores rate measured before and after the pipeline runs.</summary>
+    private sealed record CeilingRates(double Single, double All, double AllBefore, double AllAfter);
 
     /// <summary>Exchanges per second of pure crypto: sign, verify, sign receipt, verify receipt; one core, then all.</summary>
     private static (double Single, double All) Ceiling(string binding, Rig rig)
@@ -315,6 +344,23 @@ internal static class ExchangeBench
             _cn = await NodeHost.BuildAsync(_cnFolder.Root, new NodeHostOptions { MinimumLogLevel = LogLevel.Error }, cancellationToken);
             await _cn.StartAsync(cancellationToken);
             (_grpc, _http) = Clients(_cnConfig.GrpcUrl);
+        }
+
+        /// <summary>Stops the CN node and lets the GC give back what it used, so a ceiling measured next meets a process like the first one's.</summary>
+        public async Task StopReceiverAsync()
+        {
+            _grpc?.Dispose();
+            _http?.Dispose();
+            (_grpc, _http) = (null, null);
+            if (_cn is not null)
+            {
+                await _cn.StopAsync();
+                await _cn.DisposeAsync();
+                _cn = null;
+            }
+
+            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+            GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
         }
 
         /// <summary>One exchange signed by the bench as TW; returns once the node's receipt is verified.</summary>
@@ -549,14 +595,7 @@ internal static class ExchangeBench
 
         public async ValueTask DisposeAsync()
         {
-            _grpc?.Dispose();
-            _http?.Dispose();
-            if (_cn is not null)
-            {
-                await _cn.StopAsync();
-                await _cn.DisposeAsync();
-            }
-
+            await StopReceiverAsync();
             TwKey.Dispose();
             CnKey.Dispose();
         }
