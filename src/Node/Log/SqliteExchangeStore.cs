@@ -238,8 +238,9 @@ internal sealed class SqliteExchangeStore(string path, TreeHeadSigner treeHeads)
 
     public Task<InboundCommit> CommitInboundAsync(LogEntryDraft entry, Guid messageId, byte[] payloadDigest, Func<LogPosition, byte[]> issueReceipt, CancellationToken cancellationToken)
     {
-        // A duplicate is found by the entry's message id (FindInboundSql), so the two must name the same message.
-        if (!string.Equals(entry.MessageId, Id(messageId), StringComparison.OrdinalIgnoreCase))
+        // A duplicate is found by the entry's message id (FindInboundSql), which matches the text exactly: the entry
+        // must carry the id as Id() writes it, or a retry would not find it.
+        if (!string.Equals(entry.MessageId, Id(messageId), StringComparison.Ordinal))
         {
             throw new ArgumentException($"the entry's message id {entry.MessageId} is not {messageId}", nameof(entry));
         }
