@@ -41,6 +41,13 @@ public sealed class ExchangeBenchTests
                 Assert.IsLessThan(Math.Min(ceiling, transport.GetProperty("exchangesPerSecond").GetDouble()), bound, binding);
                 Assert.AreEqual(bound / ceiling, transport.GetProperty("boundRatio").GetDouble(), 1e-9, binding);
 
+                // Crypto over the transport, measured: a bare server that verifies and signs, rated against the same ceiling.
+                var cryptoOverTransport = result.GetProperty("cryptoOverTransport");
+                var signedRate = cryptoOverTransport.GetProperty("exchangesPerSecond").GetDouble();
+                Assert.IsGreaterThan(0d, signedRate, binding);
+                Assert.IsGreaterThan(0d, cryptoOverTransport.GetProperty("cpuMsPerExchange").GetDouble(), binding);
+                Assert.AreEqual(signedRate / ceiling, cryptoOverTransport.GetProperty("ratioToCeiling").GetDouble(), 1e-9, binding);
+
                 Assert.AreEqual(24, result.GetProperty("halfLoad").GetProperty("exchanges").GetInt32(), binding);
                 var nodeToNode = result.GetProperty("nodeToNode");
                 Assert.AreEqual(100, nodeToNode.GetProperty("messages").GetInt32(), binding);

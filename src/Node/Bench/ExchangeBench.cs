@@ -37,7 +37,8 @@ public sealed record BindingResult(
     LatencyAtRate? HalfLoad = null,
     NodeToNodeResult? NodeToNode = null,
     TransportOnlyResult? TransportOnly = null,
-    IReadOnlyList<double>? CeilingAllCoresRuns = null);
+    IReadOnlyList<double>? CeilingAllCoresRuns = null,
+    CryptoOverTransportResult? CryptoOverTransport = null);
 
 /// <summary>
 /// The same clients and server stack with no signing, verifying, translating or logging: a fixed reply to a fixed
@@ -45,6 +46,13 @@ public sealed record BindingResult(
 /// and <paramref name="BoundRatio"/> that bound against the ceiling: with both costs paid on the same cores, no pipeline does better.
 /// </summary>
 public sealed record TransportOnlyResult(double ExchangesPerSecond, double CpuMsPerExchange, double BoundPerSecond, double BoundRatio);
+
+/// <summary>
+/// The same clients and server stack where the server only verifies each envelope and signs a receipt: the four crypto
+/// operations of an exchange over the transport, measured together, with no translating, logging or node around them.
+/// <paramref name="RatioToCeiling"/> is the most any receiving pipeline could reach here, measured rather than computed.
+/// </summary>
+public sealed record CryptoOverTransportResult(double ExchangesPerSecond, double CpuMsPerExchange, double KiBAllocatedPerExchange, double RatioToCeiling);
 
 /// <summary>Latency when exchanges are offered at a fixed rate (open loop), not as fast as possible.</summary>
 /// <param name="GcPauses">Garbage collections during the run (all generations), and <paramref name="GcPauseMs"/> the time they paused the process.</param>
@@ -58,7 +66,8 @@ public sealed record NodeToNodeResult(int Messages, double MessagesPerSecond, do
 /// <c>n2n bench</c>: for each binding, the crypto ceiling on this machine (sender signs, receiver verifies, receiver
 /// signs the receipt, sender verifies it); then N exchanges against a CN node on loopback, where the bench signs as TW
 /// and the node verifies, translates, commits durably and answers with a signed receipt that the bench verifies;
-/// latency at half that rate; and messages sent node to node by a real TW node through its outbox.
+/// latency at half that rate; the transport alone and crypto over the transport on a bare server, which bound what any
+/// node could do here; and messages sent node to node by a real TW node through its outbox.
 /// </summary>
 internal static class ExchangeBench
 {
@@ -95,7 +104,7 @@ internal static class ExchangeBench
                     return new CeilingRates(single, AllBefore: all);
                 });
                 await rig.StartReceiverAsync(cancellationToken);
-                var runs = new List<(BindingResult Run, BindingResult Transport)>();
+                var runs = new List<(BindingResult Run, BindingResult Transport, BindingResult CryptoOverTransport)>();
                 foreach (var binding in bindings)
                 {
                     context.Error.WriteLine($"bench: {binding} receiver pipeline, {n} exchanges at concurrency {inFlight}");
@@ -105,9 +114,11 @@ internal static class ExchangeBench
                     // After the half-rate run, which follows the warm pipeline directly: this starts a server of its own.
                     context.Error.WriteLine($"bench: {binding} transport alone (fixed envelope, fixed reply)");
                     var transport = await rig.TransportOnlyAsync(binding, n, inFlight, cancellationToken);
+                    context.Error.WriteLine($"bench: {binding} crypto over transport (verify, sign a receipt, nothing else)");
+                    var cryptoOverTransport = await rig.CryptoOverTransportAsync(binding, n, inFlight, cancellationToken);
                     context.Error.WriteLine($"bench: {binding} node to node");
                     var nodeToNode = await rig.NodeToNodeAsync(binding, Math.Max(100, n / 4), inFlight, cancellationToken);
-                    runs.Add((run with { HalfLoad = half, NodeToNode = nodeToNode }, transport));
+                    runs.Add((run with { HalfLoad = half, NodeToNode = nodeToNode }, transport, cryptoOverTransport));
                 }
 
                 // The ceilings again, after the pipelines and with the node stopped: a ceiling measured in a slow moment of a
@@ -122,7 +133,7 @@ internal static class ExchangeBench
                 }
 
                 var results = new List<BindingResult>();
-                foreach (var (run, transport) in runs)
+                foreach (var (run, transport, cryptoOverTransport) in runs)
                 {
                     var (binding, ceiling, half, nodeToNode) = (run.Binding, ceilings[run.Binding], run.HalfLoad!, run.NodeToNode!);
                     var bound = 1 / (1 / ceiling.All + 1 / transport.ExchangesPerSecond);
@@ -131,6 +142,8 @@ internal static class ExchangeBench
                         CeilingSingleCore = ceiling.Single, CeilingAllCores = ceiling.All, CeilingAllCoresRuns = [ceiling.AllBefore, ceiling.AllAfter],
                         RatioToCeiling = run.ExchangesPerSecond / ceiling.All,
                         TransportOnly = new TransportOnlyResult(transport.ExchangesPerSecond, transport.CpuMsPerExchange, bound, bound / ceiling.All),
+                        CryptoOverTransport = new CryptoOverTransportResult(cryptoOverTransport.ExchangesPerSecond, cryptoOverTransport.CpuMsPerExchange,
+                            cryptoOverTransport.KiBAllocatedPerExchange, cryptoOverTransport.ExchangesPerSecond / ceiling.All),
                     };
                     results.Add(result);
                     context.Out.WriteLine($"{binding}: ceiling {ceiling.Single:N0}/s on 1 core, {ceiling.All:N0}/s on {Environment.ProcessorCount} (best of {ceiling.AllBefore:N0}/s before the pipeline runs and {ceiling.AllAfter:N0}/s after); " +
@@ -138,6 +151,8 @@ internal static class ExchangeBench
                         $"p50 {result.P50Ms:0.0} ms, p95 {result.P95Ms:0.0} ms, p99 {result.P99Ms:0.0} ms, CPU {result.CpuMsPerExchange:0.00} ms and {result.KiBAllocatedPerExchange:N0} KiB allocated per exchange");
                     context.Out.WriteLine($"{binding}: transport alone {transport.ExchangesPerSecond:N0}/s (CPU {transport.CpuMsPerExchange:0.00} ms per exchange); " +
                         $"crypto and transport together allow at most {result.TransportOnly.BoundPerSecond:N0}/s = {result.TransportOnly.BoundRatio:P0} of the ceiling");
+                    context.Out.WriteLine($"{binding}: crypto over transport (a bare server verifies each envelope and signs a receipt) {result.CryptoOverTransport.ExchangesPerSecond:N0}/s = " +
+                        $"{result.CryptoOverTransport.RatioToCeiling:P0} of the ceiling, CPU {result.CryptoOverTransport.CpuMsPerExchange:0.00} ms and {result.CryptoOverTransport.KiBAllocatedPerExchange:N0} KiB allocated per exchange");
                     context.Out.WriteLine($"{binding}: at half that rate ({half.OfferedPerSecond:N0}/s offered, {half.AchievedPerSecond:N0}/s done) p50 {half.P50Ms:0.0} ms, p95 {half.P95Ms:0.0} ms, p99 {half.P99Ms:0.0} ms; " +
                         $"{half.GcPauses} GCs paused the process {half.GcPauseMs:0} ms in all");
                     context.Out.WriteLine($"{binding}: node to node (TW outbox, signed delivery, CN, receipt verified and logged at TW): {nodeToNode.MessagesPerSecond:N0} messages/s, " +
@@ -368,9 +383,12 @@ internal static class ExchangeBench
         }
 
         /// <summary>One exchange signed by the bench as TW; returns once the node's receipt is verified.</summary>
-        private Func<Task> Exchange(string binding, CancellationToken cancellationToken)
+        private Func<Task> Exchange(string binding, CancellationToken cancellationToken) =>
+            Exchange(binding, Sender(binding, _grpc!, _http!, SoapUrl), cancellationToken);
+
+        /// <summary>One exchange signed by the bench as TW and sent with <paramref name="send"/>; returns once the receipt is verified.</summary>
+        private Func<Task> Exchange(string binding, Func<byte[], CancellationToken, Task<byte[]>> send, CancellationToken cancellationToken)
         {
-            var send = Sender(binding, _grpc!, _http!, SoapUrl);
             IMessageBinding wire = Wire(binding);
             return async () =>
             {
@@ -411,30 +429,60 @@ internal static class ExchangeBench
         /// endpoint) answers a fixed signed envelope with a fixed signed receipt, so nothing is signed, verified,
         /// translated or logged, through the same clients and at the same concurrency as the pipeline run.
         /// </summary>
-        public async Task<BindingResult> TransportOnlyAsync(string binding, int count, int concurrency, CancellationToken cancellationToken)
+        public Task<BindingResult> TransportOnlyAsync(string binding, int count, int concurrency, CancellationToken cancellationToken)
         {
             var wire = Wire(binding);
             var now = DateTimeOffset.UtcNow;
             var header = new ExchangeHeader(Guid.NewGuid(), "bench", "TW", "CN", "ecfa.co", now);
             var envelope = wire.Sign(header, Document, SoapUrl, null, TwKey, now);
-            var reply = new FixedReply(wire.SignReceipt(new Receipt
+            var reply = wire.SignReceipt(new Receipt
             {
                 RefToMessageId = header.MessageId, ReceivedDigest = new byte[32], Status = Receipt.Accepted, LogIndex = 1, TreeSize = 2, RootHash = new byte[32],
-            }, header, "CN", CnKey, now));
+            }, header, "CN", CnKey, now);
+            return BareServerAsync(binding, _ => reply, send => async () => await send(envelope, cancellationToken), count, concurrency, cancellationToken);
+        }
 
+        /// <summary>
+        /// What crypto and transport allow together, measured: the bench signs a fresh envelope and verifies the receipt
+        /// as in the pipeline run, and the bare server verifies the envelope against TW's pinned certificate and signs a
+        /// receipt for it, with nothing else (no freshness or replay check, translation, log or handlers).
+        /// </summary>
+        public Task<BindingResult> CryptoOverTransportAsync(string binding, int count, int concurrency, CancellationToken cancellationToken)
+        {
+            var wire = Wire(binding);
+            byte[] Answer(byte[] envelope)
+            {
+                var now = DateTimeOffset.UtcNow;
+                var message = wire.Verify(envelope, TwTrust, now);
+                return wire.SignReceipt(new Receipt
+                {
+                    RefToMessageId = message.Header.MessageId, ReceivedDigest = System.Security.Cryptography.SHA256.HashData(envelope), Status = Receipt.Accepted,
+                    LogIndex = 1, TreeSize = 2, RootHash = new byte[32],
+                }, message.Header, "CN", CnKey, now);
+            }
+
+            return BareServerAsync(binding, Answer, send => Exchange(binding, send, cancellationToken), count, concurrency, cancellationToken);
+        }
+
+        /// <summary>Serves <paramref name="answer"/> from a bare ASP.NET Core server on loopback (gRPC over HTTP/2, or SOAP over HTTP/1.1) and measures the client <paramref name="one"/> makes against it.</summary>
+        private async Task<BindingResult> BareServerAsync(string binding, Func<byte[], byte[]> answer, Func<Func<byte[], CancellationToken, Task<byte[]>>, Func<Task>> one,
+            int count, int concurrency, CancellationToken cancellationToken)
+        {
             var builder = Microsoft.AspNetCore.Builder.WebApplication.CreateSlimBuilder();
             builder.Logging.ClearProviders();
             builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(System.Net.IPAddress.Loopback, 0,
                 listen => listen.Protocols = binding == "grpc" ? Microsoft.AspNetCore.Server.Kestrel.Core.HttpProtocols.Http2 : Microsoft.AspNetCore.Server.Kestrel.Core.HttpProtocols.Http1));
             builder.Services.AddGrpc();
-            builder.Services.AddSingleton(reply);
+            builder.Services.AddSingleton(new BareAnswer(answer));
             await using var server = builder.Build();
-            server.MapGrpcService<FixedReplyExchange>();
+            server.MapGrpcService<BareExchange>();
             Microsoft.AspNetCore.Builder.EndpointRouteBuilderExtensions.MapPost(server, "/soap", async context =>
             {
-                await context.Request.Body.CopyToAsync(Stream.Null, context.RequestAborted);
+                using var body = new MemoryStream();
+                await context.Request.Body.CopyToAsync(body, context.RequestAborted);
+                var reply = answer(body.ToArray());
                 context.Response.ContentType = SoapEndpoint.ContentType;
-                await context.Response.Body.WriteAsync(reply.Bytes, context.RequestAborted);
+                await context.Response.Body.WriteAsync(reply, context.RequestAborted);
             });
             await server.StartAsync(cancellationToken);
             var url = server.Urls.Single();
@@ -442,10 +490,9 @@ internal static class ExchangeBench
             using (grpc)
             using (http)
             {
-                var send = Sender(binding, grpc, http, url + "/soap");
                 try
                 {
-                    return await MeasureAsync(binding, async () => await send(envelope, cancellationToken), count, concurrency, warm: true, cancellationToken);
+                    return await MeasureAsync(binding, one(Sender(binding, grpc, http, url + "/soap")), count, concurrency, warm: true, cancellationToken);
                 }
                 finally
                 {
@@ -605,15 +652,13 @@ internal static class ExchangeBench
         }
     }
 
-    /// <summary>The receipt the transport-only server answers with.</summary>
-    private sealed record FixedReply(byte[] Bytes);
+    /// <summary>What the bare server answers an envelope with.</summary>
+    private sealed record BareAnswer(Func<byte[], byte[]> Reply);
 
-    /// <summary>The gRPC service of the transport-only run: every Submit gets the same signed receipt.</summary>
-    private sealed class FixedReplyExchange(FixedReply reply) : Transport.Grpc.V1.Exchange.ExchangeBase
+    /// <summary>The gRPC service of the bare server: every Submit is answered by <see cref="BareAnswer"/>.</summary>
+    private sealed class BareExchange(BareAnswer answer) : Transport.Grpc.V1.Exchange.ExchangeBase
     {
-        private readonly ByteString _reply = ByteString.CopyFrom(reply.Bytes);
-
         public override Task<Transport.Grpc.V1.Envelope> Submit(Transport.Grpc.V1.Envelope request, global::Grpc.Core.ServerCallContext context) =>
-            Task.FromResult(new Transport.Grpc.V1.Envelope { CoseSign1 = _reply });
+            Task.FromResult(new Transport.Grpc.V1.Envelope { CoseSign1 = UnsafeByteOperations.UnsafeWrap(answer.Reply(request.CoseSign1.ToByteArray())) });
     }
 }
