@@ -48,6 +48,16 @@ public sealed class ExchangeBenchTests
                 Assert.IsGreaterThan(0d, cryptoOverTransport.GetProperty("cpuMsPerExchange").GetDouble(), binding);
                 Assert.AreEqual(signedRate / ceiling, cryptoOverTransport.GetProperty("ratioToCeiling").GetDouble(), 1e-9, binding);
 
+                // The node's own work, each part alone, and what it adds up to with crypto over transport.
+                var nodeWork = result.GetProperty("nodeWorkAlone");
+                var translationMs = nodeWork.GetProperty("translationCpuMsPerExchange").GetDouble();
+                var logMs = nodeWork.GetProperty("logCpuMsPerExchange").GetDouble();
+                Assert.IsGreaterThan(0d, translationMs, binding);
+                Assert.IsGreaterThan(0d, logMs, binding);
+                Assert.IsGreaterThan(0d, nodeWork.GetProperty("logCommitsPerSecond").GetDouble(), binding);
+                Assert.AreEqual(cryptoOverTransport.GetProperty("cpuMsPerExchange").GetDouble() + translationMs + logMs,
+                    nodeWork.GetProperty("predictedCpuMsPerExchange").GetDouble(), 1e-9, binding);
+
                 Assert.AreEqual(24, result.GetProperty("halfLoad").GetProperty("exchanges").GetInt32(), binding);
                 var nodeToNode = result.GetProperty("nodeToNode");
                 Assert.AreEqual(100, nodeToNode.GetProperty("messages").GetInt32(), binding);

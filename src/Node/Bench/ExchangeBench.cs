@@ -38,7 +38,8 @@ public sealed record BindingResult(
     NodeToNodeResult? NodeToNode = null,
     TransportOnlyResult? TransportOnly = null,
     IReadOnlyList<double>? CeilingAllCoresRuns = null,
-    CryptoOverTransportResult? CryptoOverTransport = null);
+    CryptoOverTransportResult? CryptoOverTransport = null,
+    NodeWorkAloneResult? NodeWorkAlone = null);
 
 /// <summary>
 /// The same clients and server stack with no signing, verifying, translating or logging: a fixed reply to a fixed
@@ -53,6 +54,13 @@ public sealed record TransportOnlyResult(double ExchangesPerSecond, double CpuMs
 /// <paramref name="RatioToCeiling"/> is the most any receiving pipeline could reach here, measured rather than computed.
 /// </summary>
 public sealed record CryptoOverTransportResult(double ExchangesPerSecond, double CpuMsPerExchange, double KiBAllocatedPerExchange, double RatioToCeiling);
+
+/// <summary>
+/// The node's own work on an exchange, each part measured alone: translating the document (CN XML to canonical, the
+/// rules, RFC 8785) on all cores, and committing its log entry durably at the run's concurrency with a ready-made receipt.
+/// <paramref name="PredictedCpuMsPerExchange"/> adds both to crypto over transport: what the pipeline would cost if the parts simply added.
+/// </summary>
+public sealed record NodeWorkAloneResult(double TranslationCpuMsPerExchange, double LogCpuMsPerExchange, double LogCommitsPerSecond, double PredictedCpuMsPerExchange);
 
 /// <summary>Latency when exchanges are offered at a fixed rate (open loop), not as fast as possible.</summary>
 /// <param name="GcPauses">Garbage collections during the run (all generations), and <paramref name="GcPauseMs"/> the time they paused the process.</param>
@@ -104,7 +112,7 @@ internal static class ExchangeBench
                     return new CeilingRates(single, AllBefore: all);
                 });
                 await rig.StartReceiverAsync(cancellationToken);
-                var runs = new List<(BindingResult Run, BindingResult Transport, BindingResult CryptoOverTransport)>();
+                var runs = new List<(BindingResult Run, BindingResult Transport, BindingResult CryptoOverTransport, BindingResult Translation, BindingResult Log)>();
                 foreach (var binding in bindings)
                 {
                     context.Error.WriteLine($"bench: {binding} receiver pipeline, {n} exchanges at concurrency {inFlight}");
@@ -116,9 +124,11 @@ internal static class ExchangeBench
                     var transport = await rig.TransportOnlyAsync(binding, n, inFlight, cancellationToken);
                     context.Error.WriteLine($"bench: {binding} crypto over transport (verify, sign a receipt, nothing else)");
                     var cryptoOverTransport = await rig.CryptoOverTransportAsync(binding, n, inFlight, cancellationToken);
+                    context.Error.WriteLine($"bench: {binding} the node's work alone (translation, then the durable log)");
+                    var (translation, log) = await rig.NodeWorkAloneAsync(binding, n, inFlight, cancellationToken);
                     context.Error.WriteLine($"bench: {binding} node to node");
                     var nodeToNode = await rig.NodeToNodeAsync(binding, Math.Max(100, n / 4), inFlight, cancellationToken);
-                    runs.Add((run with { HalfLoad = half, NodeToNode = nodeToNode }, transport, cryptoOverTransport));
+                    runs.Add((run with { HalfLoad = half, NodeToNode = nodeToNode }, transport, cryptoOverTransport, translation, log));
                 }
 
                 // The ceilings again, after the pipelines and with the node stopped: a ceiling measured in a slow moment of a
@@ -133,7 +143,7 @@ internal static class ExchangeBench
                 }
 
                 var results = new List<BindingResult>();
-                foreach (var (run, transport, cryptoOverTransport) in runs)
+                foreach (var (run, transport, cryptoOverTransport, translation, log) in runs)
                 {
                     var (binding, ceiling, half, nodeToNode) = (run.Binding, ceilings[run.Binding], run.HalfLoad!, run.NodeToNode!);
                     var bound = 1 / (1 / ceiling.All + 1 / transport.ExchangesPerSecond);
@@ -144,6 +154,8 @@ internal static class ExchangeBench
                         TransportOnly = new TransportOnlyResult(transport.ExchangesPerSecond, transport.CpuMsPerExchange, bound, bound / ceiling.All),
                         CryptoOverTransport = new CryptoOverTransportResult(cryptoOverTransport.ExchangesPerSecond, cryptoOverTransport.CpuMsPerExchange,
                             cryptoOverTransport.KiBAllocatedPerExchange, cryptoOverTransport.ExchangesPerSecond / ceiling.All),
+                        NodeWorkAlone = new NodeWorkAloneResult(translation.CpuMsPerExchange, log.CpuMsPerExchange, log.ExchangesPerSecond,
+                            cryptoOverTransport.CpuMsPerExchange + translation.CpuMsPerExchange + log.CpuMsPerExchange),
                     };
                     results.Add(result);
                     context.Out.WriteLine($"{binding}: ceiling {ceiling.Single:N0}/s on 1 core, {ceiling.All:N0}/s on {Environment.ProcessorCount} (best of {ceiling.AllBefore:N0}/s before the pipeline runs and {ceiling.AllAfter:N0}/s after); " +
@@ -153,6 +165,9 @@ internal static class ExchangeBench
                         $"crypto and transport together allow at most {result.TransportOnly.BoundPerSecond:N0}/s = {result.TransportOnly.BoundRatio:P0} of the ceiling");
                     context.Out.WriteLine($"{binding}: crypto over transport (a bare server verifies each envelope and signs a receipt) {result.CryptoOverTransport.ExchangesPerSecond:N0}/s = " +
                         $"{result.CryptoOverTransport.RatioToCeiling:P0} of the ceiling, CPU {result.CryptoOverTransport.CpuMsPerExchange:0.00} ms and {result.CryptoOverTransport.KiBAllocatedPerExchange:N0} KiB allocated per exchange");
+                    context.Out.WriteLine($"{binding}: the node's work alone: translation {result.NodeWorkAlone.TranslationCpuMsPerExchange:0.000} ms CPU per exchange, " +
+                        $"durable log {result.NodeWorkAlone.LogCpuMsPerExchange:0.000} ms ({result.NodeWorkAlone.LogCommitsPerSecond:N0} commits/s); " +
+                        $"with crypto over transport {result.NodeWorkAlone.PredictedCpuMsPerExchange:0.00} ms, against the pipeline's {result.CpuMsPerExchange:0.00} ms");
                     context.Out.WriteLine($"{binding}: at half that rate ({half.OfferedPerSecond:N0}/s offered, {half.AchievedPerSecond:N0}/s done) p50 {half.P50Ms:0.0} ms, p95 {half.P95Ms:0.0} ms, p99 {half.P99Ms:0.0} ms; " +
                         $"{half.GcPauses} GCs paused the process {half.GcPauseMs:0} ms in all");
                     context.Out.WriteLine($"{binding}: node to node (TW outbox, signed delivery, CN, receipt verified and logged at TW): {nodeToNode.MessagesPerSecond:N0} messages/s, " +
@@ -331,11 +346,12 @@ internal static class ExchangeBench
         private NodeConfig _cnConfig = null!;
         private DataFolder _twFolder = null!;
         private TextWriter _progress = TextWriter.Null;
+        private string _root = "";
 
         /// <summary>Data folders and keys; the nodes are started separately, after the ceilings are measured.</summary>
         public static Rig Prepare(string root, int concurrency, bool smoke, TextWriter progress)
         {
-            var rig = new Rig { _progress = progress, Smoke = smoke };
+            var rig = new Rig { _progress = progress, Smoke = smoke, _root = root };
             var tw = new DataFolder(Path.Combine(root, "tw"));
             var cn = new DataFolder(Path.Combine(root, "cn"));
             var twConfig = LoopbackPorts.InitializeNode(tw, "TW");
@@ -462,6 +478,48 @@ internal static class ExchangeBench
             }
 
             return BareServerAsync(binding, Answer, send => Exchange(binding, send, cancellationToken), count, concurrency, cancellationToken);
+        }
+
+        /// <summary>
+        /// The node's own work on an exchange, each part alone, with the pipeline run's document: the CN adapter's
+        /// translation (parse, map, rules, RFC 8785) on all cores, then commits of its log entry to a fresh SQLite log at
+        /// <paramref name="concurrency"/>, durable before they return, each with one of this binding's envelopes as the
+        /// raw bytes and a receipt signed once beforehand (so receipt signing stays in crypto over transport).
+        /// </summary>
+        public async Task<(BindingResult Translation, BindingResult Log)> NodeWorkAloneAsync(string binding, int count, int concurrency, CancellationToken cancellationToken)
+        {
+            var catalog = Adapters.AdapterCatalog.CreateBuiltIn();
+            var adapter = new Adapters.EcfaCo.MainlandEcfaCoAdapter();
+            byte[] Translate() => catalog.Translate(adapter, Document).CanonicalJson ?? throw new InvalidOperationException("the bench document did not translate");
+            var translation = await MeasureAsync(binding, () =>
+            {
+                Translate();
+                return Task.CompletedTask;
+            }, count, Environment.ProcessorCount, warm: true, cancellationToken);
+
+            var wire = Wire(binding);
+            var now = DateTimeOffset.UtcNow;
+            var header = new ExchangeHeader(Guid.NewGuid(), "bench", "TW", "CN", "ecfa.co", now);
+            var raw = wire.Sign(header, Document, SoapUrl, null, TwKey, now);
+            var receipt = wire.SignReceipt(new Receipt
+            {
+                RefToMessageId = header.MessageId, ReceivedDigest = System.Security.Cryptography.SHA256.HashData(raw), Status = Receipt.Accepted,
+                LogIndex = 1, TreeSize = 2, RootHash = new byte[32],
+            }, header, "CN", CnKey, now);
+            var draft = new Log.LogEntryDraft
+            {
+                Time = now, Direction = Log.Direction.In, Partner = "TW", MessageId = "", DocumentType = header.DocumentType, Transport = wire.Name,
+                Raw = raw, Verdict = Log.Verdict.Accepted, AdapterId = adapter.Id, CanonicalJson = Translate(),
+            };
+            var payloadDigest = System.Security.Cryptography.SHA256.HashData(Document);
+            using var store = new Log.SqliteExchangeStore(Path.Combine(_root, $"log-alone-{binding}.db"), new Log.TreeHeadSigner(CnKey));
+            await store.InitializeAsync(cancellationToken);
+            var log = await MeasureAsync(binding, async () =>
+            {
+                var id = Guid.NewGuid();
+                await store.CommitInboundAsync(draft with { MessageId = id.ToString("D") }, id, payloadDigest, _ => receipt, cancellationToken);
+            }, count, concurrency, warm: true, cancellationToken);
+            return (translation, log);
         }
 
         /// <summary>Serves <paramref name="answer"/> from a bare ASP.NET Core server on loopback (gRPC over HTTP/2, or SOAP over HTTP/1.1) and measures the client <paramref name="one"/> makes against it.</summary>
