@@ -43,15 +43,16 @@ public sealed record BindingResult(
 
 /// <summary>
 /// The same clients and server stack with no signing, verifying, translating or logging: a fixed reply to a fixed
-/// envelope. <paramref name="BoundPerSecond"/> is what crypto and transport alone allow, 1 / (1/ceiling + 1/transport),
-/// and <paramref name="BoundRatio"/> that bound against the ceiling: with both costs paid on the same cores, no pipeline does better.
+/// envelope. <paramref name="BoundPerSecond"/> is what crypto and transport alone would allow if their costs simply added,
+/// 1 / (1/ceiling + 1/transport), and <paramref name="BoundRatio"/> that against the ceiling; measured together
+/// (<see cref="CryptoOverTransportResult"/>) they come out lower.
 /// </summary>
 public sealed record TransportOnlyResult(double ExchangesPerSecond, double CpuMsPerExchange, double BoundPerSecond, double BoundRatio);
 
 /// <summary>
 /// The same clients and server stack where the server only verifies each envelope and signs a receipt: the four crypto
 /// operations of an exchange over the transport, measured together, with no translating, logging or node around them.
-/// <paramref name="RatioToCeiling"/> is the most any receiving pipeline could reach here, measured rather than computed.
+/// <paramref name="RatioToCeiling"/> bounds what a receiving pipeline can reach here, up to run-to-run noise.
 /// </summary>
 public sealed record CryptoOverTransportResult(double ExchangesPerSecond, double CpuMsPerExchange, double KiBAllocatedPerExchange, double RatioToCeiling);
 
