@@ -211,6 +211,17 @@ internal static class ExchangeBench
         });
     }
 
+    private static IMessageBinding Wire(string binding) => binding == "grpc" ? new GrpcBinding() : new SoapBinding(XmlLimits.Default);
+
+    /// <summary>A header for an exchange the bench sends as TW to CN.</summary>
+    private static ExchangeHeader BenchHeader(DateTimeOffset now) => new(Guid.NewGuid(), "bench", "TW", "CN", "ecfa.co", now);
+
+    /// <summary>The receipt CN signs for a bench exchange outside a node: accepted, at a fixed log position.</summary>
+    private static Receipt BenchReceipt(Guid messageId, byte[] receivedDigest) => new()
+    {
+        RefToMessageId = messageId, ReceivedDigest = receivedDigest, Status = Receipt.Accepted, LogIndex = 1, TreeSize = 2, RootHash = new byte[32],
+    };
+
     /// <summary>A binding's crypto ceiling: the best rate on one core, and the all-cores rate measured before and after the pipeline runs.</summary>
     private sealed record CeilingRates(double Single, double AllBefore, double AllAfter = 0)
     {
@@ -221,17 +232,14 @@ internal static class ExchangeBench
     /// <summary>Exchanges per second of pure crypto: sign, verify, sign receipt, verify receipt; one core, then all.</summary>
     private static (double Single, double All) Ceiling(string binding, Rig rig)
     {
-        IMessageBinding wire = binding == "grpc" ? new GrpcBinding() : new SoapBinding(XmlLimits.Default);
+        var wire = Wire(binding);
         void OneExchange()
         {
             var now = DateTimeOffset.UtcNow;
-            var header = new ExchangeHeader(Guid.NewGuid(), "bench", "TW", "CN", "ecfa.co", now);
+            var header = BenchHeader(now);
             var envelope = wire.Sign(header, rig.Document, rig.SoapUrl, null, rig.TwKey, now);
             var message = wire.Verify(envelope, rig.TwTrust, now);
-            var receipt = wire.SignReceipt(new Receipt
-            {
-                RefToMessageId = header.MessageId, ReceivedDigest = new byte[32], Status = Receipt.Accepted, LogIndex = 1, TreeSize = 2, RootHash = new byte[32],
-            }, message.Header, "CN", rig.CnKey, now);
+            var receipt = wire.SignReceipt(BenchReceipt(header.MessageId, new byte[32]), message.Header, "CN", rig.CnKey, now);
             wire.ReadReceipt(wire.Verify(receipt, rig.CnTrust, now));
         }
 
@@ -410,7 +418,7 @@ internal static class ExchangeBench
             return async () =>
             {
                 var now = DateTimeOffset.UtcNow;
-                var header = new ExchangeHeader(Guid.NewGuid(), "bench", "TW", "CN", "ecfa.co", now);
+                var header = BenchHeader(now);
                 var reply = await send(wire.Sign(header, Document, SoapUrl, null, TwKey, now), cancellationToken);
                 if (wire.ReadReceipt(wire.Verify(reply, CnTrust, DateTimeOffset.UtcNow)).Status != Receipt.Accepted)
                 {
@@ -418,8 +426,6 @@ internal static class ExchangeBench
                 }
             };
         }
-
-        private static IMessageBinding Wire(string binding) => binding == "grpc" ? new GrpcBinding() : new SoapBinding(XmlLimits.Default);
 
         /// <summary>Posts one envelope with the binding's client stack (gRPC unary call, or SOAP over HTTP/1.1) and returns the reply's bytes.</summary>
         private static Func<byte[], CancellationToken, Task<byte[]>> Sender(string binding, GrpcChannel grpc, HttpClient http, string soapUrl)
@@ -450,12 +456,9 @@ internal static class ExchangeBench
         {
             var wire = Wire(binding);
             var now = DateTimeOffset.UtcNow;
-            var header = new ExchangeHeader(Guid.NewGuid(), "bench", "TW", "CN", "ecfa.co", now);
+            var header = BenchHeader(now);
             var envelope = wire.Sign(header, Document, SoapUrl, null, TwKey, now);
-            var reply = wire.SignReceipt(new Receipt
-            {
-                RefToMessageId = header.MessageId, ReceivedDigest = new byte[32], Status = Receipt.Accepted, LogIndex = 1, TreeSize = 2, RootHash = new byte[32],
-            }, header, "CN", CnKey, now);
+            var reply = wire.SignReceipt(BenchReceipt(header.MessageId, new byte[32]), header, "CN", CnKey, now);
             return BareServerAsync(binding, _ => reply, send => async () => await send(envelope, cancellationToken), count, concurrency, cancellationToken);
         }
 
@@ -471,11 +474,7 @@ internal static class ExchangeBench
             {
                 var now = DateTimeOffset.UtcNow;
                 var message = wire.Verify(envelope, TwTrust, now);
-                return wire.SignReceipt(new Receipt
-                {
-                    RefToMessageId = message.Header.MessageId, ReceivedDigest = System.Security.Cryptography.SHA256.HashData(envelope), Status = Receipt.Accepted,
-                    LogIndex = 1, TreeSize = 2, RootHash = new byte[32],
-                }, message.Header, "CN", CnKey, now);
+                return wire.SignReceipt(BenchReceipt(message.Header.MessageId, System.Security.Cryptography.SHA256.HashData(envelope)), message.Header, "CN", CnKey, now);
             }
 
             return BareServerAsync(binding, Answer, send => Exchange(binding, send, cancellationToken), count, concurrency, cancellationToken);
@@ -500,13 +499,9 @@ internal static class ExchangeBench
 
             var wire = Wire(binding);
             var now = DateTimeOffset.UtcNow;
-            var header = new ExchangeHeader(Guid.NewGuid(), "bench", "TW", "CN", "ecfa.co", now);
+            var header = BenchHeader(now);
             var raw = wire.Sign(header, Document, SoapUrl, null, TwKey, now);
-            var receipt = wire.SignReceipt(new Receipt
-            {
-                RefToMessageId = header.MessageId, ReceivedDigest = System.Security.Cryptography.SHA256.HashData(raw), Status = Receipt.Accepted,
-                LogIndex = 1, TreeSize = 2, RootHash = new byte[32],
-            }, header, "CN", CnKey, now);
+            var receipt = wire.SignReceipt(BenchReceipt(header.MessageId, System.Security.Cryptography.SHA256.HashData(raw)), header, "CN", CnKey, now);
             var draft = new Log.LogEntryDraft
             {
                 Time = now, Direction = Log.Direction.In, Partner = "TW", MessageId = "", DocumentType = header.DocumentType, Transport = wire.Name,
