@@ -206,4 +206,70 @@ public sealed class CanonicalJsonTests
         AdapterResult again = CanonicalJson.Parse(Encoding.UTF8.GetBytes(text));
         Assert.IsTrue(again.IsSuccess, again.Error?.Message);
     }
+
+    // Serialize takes a one-pass path; Canonicalize of the readable form sorts a tree. Both must give the same bytes,
+    // because replay compares canonical bytes written by earlier versions with what this one writes.
+    [TestMethod]
+    public void Serialize_EverySampleDocument_EqualsTheTreeCanonicalisationOfItsReadableForm()
+    {
+        AdapterCatalog catalog = AdapterCatalog.CreateBuiltIn();
+        int compared = 0;
+        foreach (string file in Directory.EnumerateFiles(AdapterAssert.DataPath(), "*", SearchOption.AllDirectories).Order(StringComparer.Ordinal))
+        {
+            byte[] bytes = File.ReadAllBytes(file);
+            AdapterResult read = file.Contains("canonical", StringComparison.Ordinal)
+                ? CanonicalJson.Parse(bytes)
+                : catalog.Adapters.FirstOrDefault(a => a.CanRead(bytes))?.ToCanonical(bytes) ?? AdapterResult.Fail(AdapterError.Malformed("no adapter"));
+            if (read.Document is not { } document)
+            {
+                continue; // the invalid samples
+            }
+
+            AssertSameAsTree(document, file);
+            compared++;
+        }
+
+        Assert.IsGreaterThanOrEqualTo(12, compared, "too few sample documents read");
+    }
+
+    [TestMethod]
+    public void Serialize_AwkwardTextAndNumbers_EqualsTheTreeCanonicalisation()
+    {
+        // Characters each escaping scheme treats differently: JSON's must-escape set, HTML-sensitive ones, line and
+        // paragraph separators, the private use area (sorted differently in UTF-8 and UTF-16), a surrogate pair, CJK.
+        string[] pieces = ["\u0000", "\u0001", "\b", "\t", "\n", "\f", "\r", "\u001f", "\"", "\\", "/", "<", ">", "&", "'", "+", "`",
+            "\u007f", "\u0080", "é", "\u2028", "\u2029", "\ue000", "\ufffd", "\uffff", "😀", "臺北", "a", " ", "0"];
+        var random = new Random(8785);
+        CertificateOfOrigin sample = ParseCo001();
+        string Text() => string.Concat(Enumerable.Range(0, random.Next(0, 12)).Select(_ => pieces[random.Next(pieces.Length)]));
+        decimal Number() => Math.Round((decimal)(random.NextDouble() * Math.Pow(10, random.Next(-6, 20))), random.Next(0, 10)) * (random.Next(2) * 2 - 1);
+
+        for (int i = 0; i < 500; i++)
+        {
+            CertificateOfOrigin co = sample with
+            {
+                Remarks = Text(),
+                Exporter = sample.Exporter with { Name = Text() },
+                Items = [.. sample.Items.Select(item => item with
+                {
+                    Description = Text(),
+                    OriginMarkers = [Text(), Text()],
+                    Quantity = item.Quantity with { Value = Number() },
+                    Invoice = item.Invoice with { Amount = Number() },
+                })],
+            };
+
+            AssertSameAsTree(co, $"case {i}");
+        }
+    }
+
+    private static void AssertSameAsTree(CanonicalDocument document, string context)
+    {
+        byte[] tree = CanonicalJson.Canonicalize(Encoding.UTF8.GetBytes(CanonicalJson.ToIndentedString(document)));
+
+        byte[] serialized = CanonicalJson.Serialize(document);
+
+        Assert.AreEqual(Encoding.UTF8.GetString(tree), Encoding.UTF8.GetString(serialized), context);
+        CollectionAssert.AreEqual(tree, serialized, context);
+    }
 }
