@@ -272,4 +272,38 @@ public sealed class CanonicalJsonTests
         Assert.AreEqual(Encoding.UTF8.GetString(tree), Encoding.UTF8.GetString(serialized), context);
         CollectionAssert.AreEqual(tree, serialized, context);
     }
+
+    [TestMethod]
+    [DataRow("""{"a":1,"b":[1E30,4.50,2e-3,-0,333333333.33333329],"c":"\u20ac$\u000F\u000aA'\u0042\u0022\u005c\\\"\/"}""")]
+    [DataRow("""{"a":{"z":1},"b":{"a":[{"y":true},{"x":null}]},"c":[],"d":{}}""")]
+    [DataRow("""[{"b":1},{"a":"é😀\ud83d\ude00"},"text",false]""")]
+    [DataRow("\"just a string\"")]
+    public void TryWriteOrdered_MembersInOrder_SameBytesAsTheTree(string json)
+    {
+        byte[]? ordered = JcsWriter.TryWriteOrdered(Encoding.UTF8.GetBytes(json));
+
+        Assert.IsNotNull(ordered);
+        Assert.AreEqual(Canonicalize(json), Encoding.UTF8.GetString(ordered));
+    }
+
+    [TestMethod]
+    [DataRow("""{"b":1,"a":2}""", "out of order")]
+    [DataRow("""{"a":1,"a":2}""", "a duplicate")]
+    [DataRow("""{"a":{"y":1,"x":2}}""", "out of order in a nested object")]
+    [DataRow("""{"b":{"c":1},"a":1}""", "out of order after a nested object")]
+    [DataRow("""{"a":1,"é":2}""", "a name that is not ASCII")]
+    [DataRow("""{"a":1,"\u0062":2}""", "an escaped name")]
+    public void TryWriteOrdered_NamesNotPlainlyAscending_LeavesItToTheTree(string json, string what)
+    {
+        Assert.IsNull(JcsWriter.TryWriteOrdered(Encoding.UTF8.GetBytes(json)), what);
+    }
+
+    [TestMethod]
+    public void TryWriteOrdered_InvalidUtf8InAString_ThrowsJsonExceptionLikeTheTree()
+    {
+        byte[] json = [.. "{\"a\":\""u8, 0xC3, 0x28, .. "\"}"u8];
+
+        Assert.Throws<JsonException>(() => JcsWriter.TryWriteOrdered(json));
+        Assert.Throws<JsonException>(() => CanonicalJson.Canonicalize(json));
+    }
 }

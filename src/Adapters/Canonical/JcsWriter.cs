@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
+using System.Text.Unicode;
 
 namespace N2N.Adapters.Canonical;
 
@@ -103,7 +104,12 @@ internal static class JcsWriter
                         break;
                     case JsonTokenType.String when !reader.ValueIsEscaped:
                         // Unescaped JSON string content is the text's own UTF-8, with no quote, backslash or control
-                        // in it: exactly what RFC 8785 writes.
+                        // in it: exactly what RFC 8785 writes, once it is known to be UTF-8 at all (the reader does not check).
+                        if (!Utf8.IsValid(reader.ValueSpan))
+                        {
+                            throw new InvalidOperationException("invalid UTF-8 in a string");
+                        }
+
                         WriteAscii(output, "\"");
                         output.Write(reader.ValueSpan);
                         WriteAscii(output, "\"");
