@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Globalization;
+using System.Runtime.InteropServices;
 using System.Text;
 using System.Text.Json;
 using System.Text.Unicode;
@@ -118,12 +119,7 @@ internal static class JcsWriter
                         WriteString(output, text.AsSpan(0, reader.CopyString(text)));
                         break;
                     case JsonTokenType.Number:
-                        if (!reader.TryGetDouble(out double number) || !double.IsFinite(number))
-                        {
-                            throw new JsonException($"Number {Encoding.UTF8.GetString(reader.ValueSpan)} is outside the IEEE 754 double range.");
-                        }
-
-                        WriteAscii(output, FormatNumber(number));
+                        WriteNumber(output, reader.TryGetDouble(out double number), number, reader.ValueSpan);
                         break;
                     case JsonTokenType.True:
                         WriteAscii(output, "true");
@@ -252,12 +248,7 @@ internal static class JcsWriter
                 WriteString(output, element.GetString()!);
                 break;
             case JsonValueKind.Number:
-                if (!element.TryGetDouble(out double number) || !double.IsFinite(number))
-                {
-                    throw new JsonException($"Number {element.GetRawText()} is outside the IEEE 754 double range.");
-                }
-
-                WriteAscii(output, FormatNumber(number));
+                WriteNumber(output, element.TryGetDouble(out double number), number, JsonMarshal.GetRawUtf8Value(element));
                 break;
             case JsonValueKind.True:
                 WriteAscii(output, "true");
@@ -311,6 +302,16 @@ internal static class JcsWriter
         {
             ArrayPool<(string, JsonElement)>.Shared.Return(properties, clearArray: true);
         }
+    }
+
+    private static void WriteNumber(ArrayBufferWriter<byte> output, bool read, double number, ReadOnlySpan<byte> text)
+    {
+        if (!read || !double.IsFinite(number))
+        {
+            throw new JsonException($"Number {Encoding.UTF8.GetString(text)} is outside the IEEE 754 double range.");
+        }
+
+        WriteAscii(output, FormatNumber(number));
     }
 
     private static void Separate(ArrayBufferWriter<byte> output, Span<bool> started, int depth)
