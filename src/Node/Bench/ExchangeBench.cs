@@ -532,9 +532,9 @@ internal static class ExchangeBench
             server.MapGrpcService<BareExchange>();
             Microsoft.AspNetCore.Builder.EndpointRouteBuilderExtensions.MapPost(server, "/soap", async context =>
             {
-                using var body = new MemoryStream();
-                await context.Request.Body.CopyToAsync(body, context.RequestAborted);
-                var reply = answer(body.ToArray());
+                // Read as the node's SOAP endpoint reads a request, under the same limit.
+                var (body, _) = await SoapEndpoint.ReadBoundedAsync(context.Request.Body, _cnConfig.MaxMessageBytes, context.RequestAborted);
+                var reply = answer(body);
                 context.Response.ContentType = SoapEndpoint.ContentType;
                 await context.Response.Body.WriteAsync(reply, context.RequestAborted);
             });
