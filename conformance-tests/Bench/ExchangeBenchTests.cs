@@ -58,6 +58,18 @@ public sealed class ExchangeBenchTests
                 Assert.AreEqual(cryptoOverTransport.GetProperty("cpuMsPerExchange").GetDouble() + translationMs + logMs,
                     nodeWork.GetProperty("predictedCpuMsPerExchange").GetDouble(), 1e-9, binding);
 
+                // Paired rounds: each ratio is against the ceilings measured either side of it, and the reported one is the median.
+                var paired = result.GetProperty("paired");
+                var rounds = paired.GetProperty("rounds").EnumerateArray().ToList();
+                Assert.HasCount(1, rounds, binding);
+                var round = rounds[0];
+                double Rate(string name) => round.GetProperty(name).GetDouble();
+                Assert.IsTrue(new[] { "ceilingBefore", "pipeline", "ceilingBetween", "floor", "ceilingAfter" }.All(name => Rate(name) > 0), binding);
+                Assert.AreEqual(Rate("pipeline") / ((Rate("ceilingBefore") + Rate("ceilingBetween")) / 2), paired.GetProperty("pipelineRatio").GetDouble(), 1e-9, binding);
+                Assert.AreEqual(Rate("floor") / ((Rate("ceilingBetween") + Rate("ceilingAfter")) / 2), paired.GetProperty("floorRatio").GetDouble(), 1e-9, binding);
+                Assert.IsGreaterThan(0d, paired.GetProperty("floorCpuMsPerExchange").GetDouble(), binding);
+                Assert.IsGreaterThan(0d, paired.GetProperty("pipelineCpuMsPerExchange").GetDouble(), binding);
+
                 Assert.AreEqual(24, result.GetProperty("halfLoad").GetProperty("exchanges").GetInt32(), binding);
                 var nodeToNode = result.GetProperty("nodeToNode");
                 Assert.AreEqual(100, nodeToNode.GetProperty("messages").GetInt32(), binding);

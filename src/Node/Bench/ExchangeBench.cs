@@ -39,7 +39,30 @@ public sealed record BindingResult(
     TransportOnlyResult? TransportOnly = null,
     IReadOnlyList<double>? CeilingAllCoresRuns = null,
     CryptoOverTransportResult? CryptoOverTransport = null,
-    NodeWorkAloneResult? NodeWorkAlone = null);
+    NodeWorkAloneResult? NodeWorkAlone = null,
+    PairedRatios? Paired = null);
+
+/// <summary>
+/// Ratios from rates taken seconds apart, not minutes: rounds of the pipeline and of the floor, each between two short
+/// runs of the all-cores crypto ceiling, and each rated against the mean of the two. This VM's speed changed by 2-3x
+/// within minutes, which moved the ratio of rates measured minutes apart from 19 % to 37 % in one afternoon.
+/// The floor is the least any node could do for an exchange: verify, translate, append the envelope and the canonical
+/// JSON to a plain file flushed before the receipt (<see cref="FloorLog"/>), sign the receipt, on a bare server.
+/// </summary>
+/// <param name="PipelineRatio">The median over rounds of pipeline / ceiling; <paramref name="FloorRatio"/> likewise for the floor.</param>
+/// <param name="PipelineCpuMsPerExchange">The mean over rounds of the process's CPU per exchange in the pipeline's runs; <paramref name="FloorCpuMsPerExchange"/> in the floor's.</param>
+/// <remarks>The node sits idle in the process while the ceiling runs here, which can only lower the ceiling and so raise both ratios.</remarks>
+public sealed record PairedRatios(double PipelineRatio, double FloorRatio, double PipelineCpuMsPerExchange, double FloorCpuMsPerExchange, IReadOnlyList<PairedRound> Rounds);
+
+/// <summary>One round of <see cref="PairedRatios"/>: exchanges per second, each side's ceiling the mean of the runs around it.</summary>
+public sealed record PairedRound(double CeilingBefore, double Pipeline, double CeilingBetween, double Floor, double CeilingAfter)
+{
+    /// <summary>Pipeline over the mean of the ceilings either side of it.</summary>
+    public double PipelineRatio => Pipeline / ((CeilingBefore + CeilingBetween) / 2);
+
+    /// <summary>Floor over the mean of the ceilings either side of it.</summary>
+    public double FloorRatio => Floor / ((CeilingBetween + CeilingAfter) / 2);
+}
 
 /// <summary>
 /// The same clients and server stack with no signing, verifying, translating or logging: a fixed reply to a fixed
@@ -120,6 +143,8 @@ internal static class ExchangeBench
                     var run = await rig.PushAsync(binding, n, inFlight, cancellationToken);
                     context.Error.WriteLine($"bench: {binding} latency at half that rate");
                     var half = await rig.PushAtRateAsync(binding, run.ExchangesPerSecond / 2, Math.Min(n, Math.Max(200, (int)(run.ExchangesPerSecond / 2 * 10))), cancellationToken);
+                    context.Error.WriteLine($"bench: {binding} paired rounds: ceiling, pipeline, ceiling, floor (the least a node could do), ceiling");
+                    var paired = await rig.PairedAsync(binding, inFlight, cancellationToken);
                     // After the half-rate run, which follows the warm pipeline directly: this starts a server of its own.
                     context.Error.WriteLine($"bench: {binding} transport alone (fixed envelope, fixed reply)");
                     var transport = await rig.TransportOnlyAsync(binding, n, inFlight, cancellationToken);
@@ -129,7 +154,7 @@ internal static class ExchangeBench
                     var (translation, log) = await rig.NodeWorkAloneAsync(binding, n, inFlight, cancellationToken);
                     context.Error.WriteLine($"bench: {binding} node to node");
                     var nodeToNode = await rig.NodeToNodeAsync(binding, Math.Max(100, n / 4), inFlight, cancellationToken);
-                    runs.Add((run with { HalfLoad = half, NodeToNode = nodeToNode }, transport, cryptoOverTransport, translation, log));
+                    runs.Add((run with { HalfLoad = half, NodeToNode = nodeToNode, Paired = paired }, transport, cryptoOverTransport, translation, log));
                 }
 
                 // The ceilings again, after the pipelines and with the node stopped: a ceiling measured in a slow moment of a
@@ -169,6 +194,11 @@ internal static class ExchangeBench
                     context.Out.WriteLine($"{binding}: the node's work alone: translation {result.NodeWorkAlone.TranslationCpuMsPerExchange:0.000} ms CPU per exchange, " +
                         $"durable log {result.NodeWorkAlone.LogCpuMsPerExchange:0.000} ms ({result.NodeWorkAlone.LogCommitsPerSecond:N0} commits/s); " +
                         $"with crypto over transport {result.NodeWorkAlone.PredictedCpuMsPerExchange:0.00} ms, against the pipeline's {result.CpuMsPerExchange:0.00} ms");
+                    var paired = result.Paired!;
+                    context.Out.WriteLine($"{binding}: paired rounds (ceiling runs seconds before and after each): pipeline {paired.PipelineRatio:P0} of the ceiling with CPU {paired.PipelineCpuMsPerExchange:0.00} ms per exchange, " +
+                        $"floor (verify, translate, flushed append to a plain file, sign) {paired.FloorRatio:P0} with CPU {paired.FloorCpuMsPerExchange:0.00} ms per exchange " +
+                        $"(medians of {paired.Rounds.Count} rounds; pipeline/floor per round " +
+                        string.Join(", ", paired.Rounds.Select(r => $"{r.PipelineRatio:P0}/{r.FloorRatio:P0} at {r.Pipeline:N0}/{r.Floor:N0} per s, ceiling ~{r.CeilingBetween:N0}/s")) + ")");
                     context.Out.WriteLine($"{binding}: at half that rate ({half.OfferedPerSecond:N0}/s offered, {half.AchievedPerSecond:N0}/s done) p50 {half.P50Ms:0.0} ms, p95 {half.P95Ms:0.0} ms, p99 {half.P99Ms:0.0} ms; " +
                         $"{half.GcPauses} GCs paused the process {half.GcPauseMs:0} ms in all");
                     context.Out.WriteLine($"{binding}: node to node (TW outbox, signed delivery, CN, receipt verified and logged at TW): {nodeToNode.MessagesPerSecond:N0} messages/s, " +
@@ -232,8 +262,28 @@ internal static class ExchangeBench
     /// <summary>Exchanges per second of pure crypto: sign, verify, sign receipt, verify receipt; one core, then all.</summary>
     private static (double Single, double All) Ceiling(string binding, Rig rig)
     {
+        var exchange = CeilingExchange(binding, rig);
+        WarmUp(() =>
+        {
+            exchange();
+            return Task.CompletedTask;
+        }, parallel: 1, rig.Smoke).GetAwaiter().GetResult();
+
+        // The best of three 2-second runs: on a shared 2-core VM one run varied by up to a quarter, and noise can
+        // only make a ceiling look lower (so the ratio to it look better) than the machine really is.
+        var (runs, seconds) = rig.Smoke ? (1, 0.2) : (3, 2.0);
+        var single = Enumerable.Range(0, runs).Max(_ => CeilingRate(1, exchange, seconds));
+        // The GC sizes its heaps to the load it has seen (DATAS): warmed on one thread, the all-cores run met heaps
+        // sized for one and measured the SOAP ceiling at 344-374/s, barely above what the pipeline then did (339-369/s).
+        WarmUp(() => Task.Run(exchange), parallel: Environment.ProcessorCount, rig.Smoke).GetAwaiter().GetResult();
+        return (single, Enumerable.Range(0, runs).Max(_ => CeilingRate(Environment.ProcessorCount, exchange, seconds)));
+    }
+
+    /// <summary>One exchange of pure crypto, in this thread: TW signs, CN verifies and signs a receipt, TW verifies it.</summary>
+    private static Action CeilingExchange(string binding, Rig rig)
+    {
         var wire = Wire(binding);
-        void OneExchange()
+        return () =>
         {
             var now = DateTimeOffset.UtcNow;
             var header = BenchHeader(now);
@@ -241,40 +291,26 @@ internal static class ExchangeBench
             var message = wire.Verify(envelope, rig.TwTrust, now);
             var receipt = wire.SignReceipt(BenchReceipt(header.MessageId, new byte[32]), message.Header, "CN", rig.CnKey, now);
             wire.ReadReceipt(wire.Verify(receipt, rig.CnTrust, now));
-        }
+        };
+    }
 
-        WarmUp(() =>
+    /// <summary>Exchanges per second of <paramref name="exchange"/> on <paramref name="workers"/> threads for about <paramref name="seconds"/>.</summary>
+    private static double CeilingRate(int workers, Action exchange, double seconds)
+    {
+        var clock = Stopwatch.StartNew();
+        var done = 0;
+        Parallel.For(0, workers, new ParallelOptions { MaxDegreeOfParallelism = workers }, _ =>
         {
-            OneExchange();
-            return Task.CompletedTask;
-        }, parallel: 1, rig.Smoke).GetAwaiter().GetResult();
-
-        // The best of three 2-second runs: on a shared 2-core VM one run varied by up to a quarter, and noise can
-        // only make a ceiling look lower (so the ratio to it look better) than the machine really is.
-        var (runs, seconds) = rig.Smoke ? (1, 0.2) : (3, 2.0);
-        double Rate(int workers, Action exchange) => Enumerable.Range(0, runs).Max(_ =>
-        {
-            var clock = Stopwatch.StartNew();
-            var done = 0;
-            Parallel.For(0, workers, new ParallelOptions { MaxDegreeOfParallelism = workers }, _ =>
+            // At least one each, and the rate over the time actually taken: a worker started late on a busy
+            // machine would otherwise count nothing, or count its overrun as free.
+            do
             {
-                // At least one each, and the rate over the time actually taken: a worker started late on a busy
-                // machine would otherwise count nothing, or count its overrun as free.
-                do
-                {
-                    exchange();
-                    Interlocked.Increment(ref done);
-                }
-                while (clock.Elapsed.TotalSeconds < seconds);
-            });
-            return done / clock.Elapsed.TotalSeconds;
+                exchange();
+                Interlocked.Increment(ref done);
+            }
+            while (clock.Elapsed.TotalSeconds < seconds);
         });
-
-        var single = Rate(1, OneExchange);
-        // The GC sizes its heaps to the load it has seen (DATAS): warmed on one thread, the all-cores run met heaps
-        // sized for one and measured the SOAP ceiling at 344-374/s, barely above what the pipeline then did (339-369/s).
-        WarmUp(() => Task.Run(OneExchange), parallel: Environment.ProcessorCount, rig.Smoke).GetAwaiter().GetResult();
-        return (single, Rate(Environment.ProcessorCount, OneExchange));
+        return done / clock.Elapsed.TotalSeconds;
     }
 
     /// <summary>
@@ -428,7 +464,7 @@ internal static class ExchangeBench
         }
 
         /// <summary>Posts one envelope with the binding's client stack (gRPC unary call, or SOAP over HTTP/1.1) and returns the reply's bytes.</summary>
-        private static Func<byte[], CancellationToken, Task<byte[]>> Sender(string binding, GrpcChannel grpc, HttpClient http, string soapUrl)
+        public static Func<byte[], CancellationToken, Task<byte[]>> Sender(string binding, GrpcChannel grpc, HttpClient http, string soapUrl)
         {
             var client = new Transport.Grpc.V1.Exchange.ExchangeClient(grpc);
             return binding == "grpc"
@@ -443,7 +479,7 @@ internal static class ExchangeBench
                 };
         }
 
-        private static (GrpcChannel Grpc, HttpClient Http) Clients(string grpcUrl) =>
+        public static (GrpcChannel Grpc, HttpClient Http) Clients(string grpcUrl) =>
             (GrpcChannel.ForAddress(grpcUrl, new GrpcChannelOptions { HttpHandler = new SocketsHttpHandler { EnableMultipleHttp2Connections = true } }),
                 new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 256 }));
 
@@ -478,6 +514,72 @@ internal static class ExchangeBench
             }
 
             return BareServerAsync(binding, Answer, send => Exchange(binding, send, cancellationToken), count, concurrency, cancellationToken);
+        }
+
+        /// <summary>
+        /// The pipeline and the floor in rounds, each between short runs of the all-cores ceiling (see <see cref="PairedRatios"/>).
+        /// The floor's bare server answers as a node must at least: verify against TW's pinned certificate, translate with
+        /// the CN adapter, append to a <see cref="FloorLog"/> and wait for its flush, then sign the receipt.
+        /// </summary>
+        public async Task<PairedRatios> PairedAsync(string binding, int concurrency, CancellationToken cancellationToken)
+        {
+            var wire = Wire(binding);
+            var catalog = Adapters.AdapterCatalog.CreateBuiltIn();
+            var adapter = new Adapters.EcfaCo.MainlandEcfaCoAdapter();
+            await using var log = new FloorLog(Path.Combine(_root, $"floor-{binding}.log"));
+            async ValueTask<byte[]> Answer(byte[] envelope)
+            {
+                var now = DateTimeOffset.UtcNow;
+                var message = wire.Verify(envelope, TwTrust, now);
+                var canonical = catalog.Translate(adapter, message.Payload).CanonicalJson ?? throw new InvalidOperationException("the bench document did not translate");
+                await log.AppendAsync(envelope, canonical);
+                return wire.SignReceipt(BenchReceipt(message.Header.MessageId, System.Security.Cryptography.SHA256.HashData(envelope)), message.Header, "CN", CnKey, now);
+            }
+
+            await using var server = await BareServer.StartAsync(binding, Answer, _cnConfig.MaxMessageBytes, cancellationToken);
+            var (pipeline, floor, ceiling) = (Exchange(binding, cancellationToken), Exchange(binding, server.Send, cancellationToken), CeilingExchange(binding, this));
+            await WarmUp(floor, concurrency, Smoke);
+            var (rounds, seconds) = Smoke ? (1, 0.2) : (5, 2.0);
+            double Ceiling() => CeilingRate(Environment.ProcessorCount, ceiling, seconds);
+            var results = new List<PairedRound>();
+            var (pipelineCpu, floorCpu) = (0.0, 0.0);
+            var before = Ceiling();
+            for (var i = 0; i < rounds; i++)
+            {
+                var (pipelineRate, pipelineMs) = await RateForAsync(pipeline, seconds, concurrency);
+                var between = Ceiling();
+                var (floorRate, floorMs) = await RateForAsync(floor, seconds, concurrency);
+                var after = Ceiling();
+                results.Add(new PairedRound(before, pipelineRate, between, floorRate, after));
+                (before, pipelineCpu, floorCpu) = (after, pipelineCpu + pipelineMs / rounds, floorCpu + floorMs / rounds);
+            }
+
+            return new PairedRatios(Median(results.Select(r => r.PipelineRatio)), Median(results.Select(r => r.FloorRatio)), pipelineCpu, floorCpu, results);
+        }
+
+        /// <summary>Runs <paramref name="one"/> from <paramref name="concurrency"/> callers for about <paramref name="seconds"/>: exchanges per second and CPU ms per exchange.</summary>
+        private static async Task<(double Rate, double CpuMs)> RateForAsync(Func<Task> one, double seconds, int concurrency)
+        {
+            var cpu = Process.GetCurrentProcess().TotalProcessorTime;
+            var done = 0;
+            var clock = Stopwatch.StartNew();
+            await Task.WhenAll(Enumerable.Range(0, concurrency).Select(_ => Task.Run(async () =>
+            {
+                do
+                {
+                    await one();
+                    Interlocked.Increment(ref done);
+                }
+                while (clock.Elapsed.TotalSeconds < seconds);
+            })));
+            var elapsed = clock.Elapsed.TotalSeconds;
+            return (done / elapsed, (Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalMilliseconds / done);
+        }
+
+        private static double Median(IEnumerable<double> values)
+        {
+            var sorted = values.Order().ToArray();
+            return sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[sorted.Length / 2 - 1] + sorted[sorted.Length / 2]) / 2;
         }
 
         /// <summary>
@@ -522,37 +624,8 @@ internal static class ExchangeBench
         private async Task<BindingResult> BareServerAsync(string binding, Func<byte[], byte[]> answer, Func<Func<byte[], CancellationToken, Task<byte[]>>, Func<Task>> one,
             int count, int concurrency, CancellationToken cancellationToken)
         {
-            var builder = Microsoft.AspNetCore.Builder.WebApplication.CreateSlimBuilder();
-            builder.Logging.ClearProviders();
-            builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(System.Net.IPAddress.Loopback, 0,
-                listen => listen.Protocols = binding == "grpc" ? Microsoft.AspNetCore.Server.Kestrel.Core.HttpProtocols.Http2 : Microsoft.AspNetCore.Server.Kestrel.Core.HttpProtocols.Http1));
-            builder.Services.AddGrpc();
-            builder.Services.AddSingleton(new BareAnswer(answer));
-            await using var server = builder.Build();
-            server.MapGrpcService<BareExchange>();
-            Microsoft.AspNetCore.Builder.EndpointRouteBuilderExtensions.MapPost(server, "/soap", async context =>
-            {
-                // Read as the node's SOAP endpoint reads a request, under the same limit.
-                var (body, _) = await SoapEndpoint.ReadBoundedAsync(context.Request.Body, _cnConfig.MaxMessageBytes, context.RequestAborted);
-                var reply = answer(body);
-                context.Response.ContentType = SoapEndpoint.ContentType;
-                await context.Response.Body.WriteAsync(reply, context.RequestAborted);
-            });
-            await server.StartAsync(cancellationToken);
-            var url = server.Urls.Single();
-            var (grpc, http) = Clients(url);
-            using (grpc)
-            using (http)
-            {
-                try
-                {
-                    return await MeasureAsync(binding, one(Sender(binding, grpc, http, url + "/soap")), count, concurrency, warm: true, cancellationToken);
-                }
-                finally
-                {
-                    await server.StopAsync(CancellationToken.None);
-                }
-            }
+            await using var server = await BareServer.StartAsync(binding, envelope => ValueTask.FromResult(answer(envelope)), _cnConfig.MaxMessageBytes, cancellationToken);
+            return await MeasureAsync(binding, one(server.Send), count, concurrency, warm: true, cancellationToken);
         }
 
         public Task<BindingResult> PushAsync(string binding, int count, int concurrency, CancellationToken cancellationToken, bool warm = true) =>
@@ -707,12 +780,58 @@ internal static class ExchangeBench
     }
 
     /// <summary>What the bare server answers an envelope with.</summary>
-    private sealed record BareAnswer(Func<byte[], byte[]> Reply);
+    private sealed record BareAnswer(Func<byte[], ValueTask<byte[]>> Reply);
 
     /// <summary>The gRPC service of the bare server: every Submit is answered by <see cref="BareAnswer"/>.</summary>
     private sealed class BareExchange(BareAnswer answer) : Transport.Grpc.V1.Exchange.ExchangeBase
     {
-        public override Task<Transport.Grpc.V1.Envelope> Submit(Transport.Grpc.V1.Envelope request, global::Grpc.Core.ServerCallContext context) =>
-            Task.FromResult(new Transport.Grpc.V1.Envelope { CoseSign1 = UnsafeByteOperations.UnsafeWrap(answer.Reply(request.CoseSign1.ToByteArray())) });
+        public override async Task<Transport.Grpc.V1.Envelope> Submit(Transport.Grpc.V1.Envelope request, global::Grpc.Core.ServerCallContext context) =>
+            new() { CoseSign1 = UnsafeByteOperations.UnsafeWrap(await answer.Reply(request.CoseSign1.ToByteArray())) };
+    }
+
+    /// <summary>
+    /// A bare ASP.NET Core server on loopback (Kestrel with the gRPC service over HTTP/2, or a POST endpoint over HTTP/1.1)
+    /// that answers every envelope with <see cref="BareAnswer"/>, and the bench's client for it.
+    /// </summary>
+    private sealed class BareServer : IAsyncDisposable
+    {
+        private Microsoft.AspNetCore.Builder.WebApplication _server = null!;
+        private GrpcChannel _grpc = null!;
+        private HttpClient _http = null!;
+
+        /// <summary>Posts one envelope to this server with the binding's client stack and returns the reply.</summary>
+        public Func<byte[], CancellationToken, Task<byte[]>> Send { get; private set; } = null!;
+
+        public static async Task<BareServer> StartAsync(string binding, Func<byte[], ValueTask<byte[]>> answer, int maxMessageBytes, CancellationToken cancellationToken)
+        {
+            var builder = Microsoft.AspNetCore.Builder.WebApplication.CreateSlimBuilder();
+            builder.Logging.ClearProviders();
+            builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(System.Net.IPAddress.Loopback, 0,
+                listen => listen.Protocols = binding == "grpc" ? Microsoft.AspNetCore.Server.Kestrel.Core.HttpProtocols.Http2 : Microsoft.AspNetCore.Server.Kestrel.Core.HttpProtocols.Http1));
+            builder.Services.AddGrpc();
+            builder.Services.AddSingleton(new BareAnswer(answer));
+            var server = builder.Build();
+            server.MapGrpcService<BareExchange>();
+            Microsoft.AspNetCore.Builder.EndpointRouteBuilderExtensions.MapPost(server, "/soap", async context =>
+            {
+                // Read as the node's SOAP endpoint reads a request, under the same limit.
+                var (body, _) = await SoapEndpoint.ReadBoundedAsync(context.Request.Body, maxMessageBytes, context.RequestAborted);
+                var reply = await answer(body);
+                context.Response.ContentType = SoapEndpoint.ContentType;
+                await context.Response.Body.WriteAsync(reply, context.RequestAborted);
+            });
+            await server.StartAsync(cancellationToken);
+            var url = server.Urls.Single();
+            var (grpc, http) = Rig.Clients(url);
+            return new BareServer { _server = server, _grpc = grpc, _http = http, Send = Rig.Sender(binding, grpc, http, url + "/soap") };
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            _grpc.Dispose();
+            _http.Dispose();
+            await _server.StopAsync(CancellationToken.None);
+            await _server.DisposeAsync();
+        }
     }
 }
