@@ -69,6 +69,7 @@ public sealed class ExchangeBenchTests
                 Assert.AreEqual(Rate("floor") / ((Rate("ceilingBetween") + Rate("ceilingAfter")) / 2), paired.GetProperty("floorRatio").GetDouble(), 1e-9, binding);
                 Assert.IsGreaterThan(0d, paired.GetProperty("floorCpuMsPerExchange").GetDouble(), binding);
                 Assert.IsGreaterThan(0d, paired.GetProperty("pipelineCpuMsPerExchange").GetDouble(), binding);
+                Assert.IsGreaterThanOrEqualTo(1d, paired.GetProperty("floorEntriesPerFlush").GetDouble(), binding);
 
                 Assert.AreEqual(24, result.GetProperty("halfLoad").GetProperty("exchanges").GetInt32(), binding);
                 var nodeToNode = result.GetProperty("nodeToNode");

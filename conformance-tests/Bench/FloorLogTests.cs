@@ -19,6 +19,9 @@ public sealed class FloorLogTests
             await using (var log = new FloorLog(path))
             {
                 await Task.WhenAll(entries.Select(entry => Task.Run(() => log.AppendAsync(entry.Raw, entry.Json))));
+                var (written, flushes) = log.Written;
+                Assert.AreEqual(entries.Count, written);
+                Assert.IsInRange(1, entries.Count, flushes);
             }
 
             var file = await File.ReadAllBytesAsync(path);

@@ -50,9 +50,10 @@ public sealed record BindingResult(
 /// JSON to a plain file flushed before the receipt (<see cref="FloorLog"/>), sign the receipt, on a bare server.
 /// </summary>
 /// <param name="PipelineRatio">The median over rounds of pipeline / ceiling; <paramref name="FloorRatio"/> likewise for the floor.</param>
+/// <param name="FloorEntriesPerFlush">How many appends each of the floor log's flushes covered on average, over the rounds.</param>
 /// <param name="PipelineCpuMsPerExchange">The mean over rounds of the process's CPU per exchange in the pipeline's runs; <paramref name="FloorCpuMsPerExchange"/> in the floor's.</param>
 /// <remarks>The node sits idle in the process while the ceiling runs here, which can only lower the ceiling and so raise both ratios.</remarks>
-public sealed record PairedRatios(double PipelineRatio, double FloorRatio, double PipelineCpuMsPerExchange, double FloorCpuMsPerExchange, IReadOnlyList<PairedRound> Rounds);
+public sealed record PairedRatios(double PipelineRatio, double FloorRatio, double PipelineCpuMsPerExchange, double FloorCpuMsPerExchange, double FloorEntriesPerFlush, IReadOnlyList<PairedRound> Rounds);
 
 /// <summary>One round of <see cref="PairedRatios"/>: exchanges per second, each side's ceiling the mean of the runs around it.</summary>
 public sealed record PairedRound(double CeilingBefore, double Pipeline, double CeilingBetween, double Floor, double CeilingAfter)
@@ -196,7 +197,7 @@ internal static class ExchangeBench
                         $"with crypto over transport {result.NodeWorkAlone.PredictedCpuMsPerExchange:0.00} ms, against the pipeline's {result.CpuMsPerExchange:0.00} ms");
                     var paired = result.Paired!;
                     context.Out.WriteLine($"{binding}: paired rounds (ceiling runs seconds before and after each): pipeline {paired.PipelineRatio:P0} of the ceiling with CPU {paired.PipelineCpuMsPerExchange:0.00} ms per exchange, " +
-                        $"floor (verify, translate, flushed append to a plain file, sign) {paired.FloorRatio:P0} with CPU {paired.FloorCpuMsPerExchange:0.00} ms per exchange " +
+                        $"floor (verify, translate, flushed append to a plain file, sign) {paired.FloorRatio:P0} with CPU {paired.FloorCpuMsPerExchange:0.00} ms per exchange and {paired.FloorEntriesPerFlush:0.0} appends per flush " +
                         $"(medians of {paired.Rounds.Count} rounds; pipeline/floor per round " +
                         string.Join(", ", paired.Rounds.Select(r => $"{r.PipelineRatio:P0}/{r.FloorRatio:P0} at {r.Pipeline:N0}/{r.Floor:N0} per s, ceiling ~{r.CeilingBetween:N0}/s")) + ")");
                     context.Out.WriteLine($"{binding}: at half that rate ({half.OfferedPerSecond:N0}/s offered, {half.AchievedPerSecond:N0}/s done) p50 {half.P50Ms:0.0} ms, p95 {half.P95Ms:0.0} ms, p99 {half.P99Ms:0.0} ms; " +
@@ -544,6 +545,7 @@ internal static class ExchangeBench
             var results = new List<PairedRound>();
             var (pipelineCpu, floorCpu) = (0.0, 0.0);
             var before = Ceiling();
+            var written = log.Written;
             for (var i = 0; i < rounds; i++)
             {
                 var (pipelineRate, pipelineMs) = await RateForAsync(pipeline, seconds, concurrency);
@@ -554,7 +556,8 @@ internal static class ExchangeBench
                 (before, pipelineCpu, floorCpu) = (after, pipelineCpu + pipelineMs / rounds, floorCpu + floorMs / rounds);
             }
 
-            return new PairedRatios(Median(results.Select(r => r.PipelineRatio)), Median(results.Select(r => r.FloorRatio)), pipelineCpu, floorCpu, results);
+            var (entries, flushes) = (log.Written.Entries - written.Entries, log.Written.Flushes - written.Flushes);
+            return new PairedRatios(Median(results.Select(r => r.PipelineRatio)), Median(results.Select(r => r.FloorRatio)), pipelineCpu, floorCpu, (double)entries / flushes, results);
         }
 
         /// <summary>Runs <paramref name="one"/> from <paramref name="concurrency"/> callers for about <paramref name="seconds"/>: exchanges per second and CPU ms per exchange.</summary>

@@ -15,12 +15,17 @@ internal sealed class FloorLog : IAsyncDisposable
     private readonly Channel<(byte[] Record, TaskCompletionSource Durable)> _queue =
         Channel.CreateUnbounded<(byte[], TaskCompletionSource)>(new UnboundedChannelOptions { SingleReader = true });
     private readonly Task _writer;
+    private long _entries;
+    private long _flushes;
 
     public FloorLog(string path)
     {
         _file = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.None, bufferSize: 1 << 16);
         _writer = Task.Run(WriteAsync);
     }
+
+    /// <summary>Entries flushed so far, and the flushes that did it: how large the groups were.</summary>
+    public (long Entries, long Flushes) Written => (Interlocked.Read(ref _entries), Interlocked.Read(ref _flushes));
 
     /// <summary>Completes once the entry is on disk.</summary>
     public Task AppendAsync(ReadOnlySpan<byte> raw, ReadOnlySpan<byte> canonicalJson)
@@ -51,6 +56,8 @@ internal sealed class FloorLog : IAsyncDisposable
                 }
 
                 _file.Flush(flushToDisk: true);
+                Interlocked.Add(ref _entries, group.Count);
+                Interlocked.Increment(ref _flushes);
                 group.ForEach(durable => durable.SetResult());
             }
             catch (Exception e)
