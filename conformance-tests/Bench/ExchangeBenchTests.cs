@@ -58,18 +58,25 @@ public sealed class ExchangeBenchTests
                 Assert.AreEqual(cryptoOverTransport.GetProperty("cpuMsPerExchange").GetDouble() + translationMs + logMs,
                     nodeWork.GetProperty("predictedCpuMsPerExchange").GetDouble(), 1e-9, binding);
 
-                // Paired rounds: each ratio is against the ceilings measured either side of it, and the reported one is the median.
+                // Paired rounds: each run is rated against the ceilings measured just before and just after it, each
+                // ceiling run shared by the runs either side of it, and a series reports the median of its runs' ratios.
                 var paired = result.GetProperty("paired");
-                var rounds = paired.GetProperty("rounds").EnumerateArray().ToList();
-                Assert.HasCount(1, rounds, binding);
-                var round = rounds[0];
-                double Rate(string name) => round.GetProperty(name).GetDouble();
-                Assert.IsTrue(new[] { "ceilingBefore", "pipeline", "ceilingBetween", "floor", "ceilingAfter" }.All(name => Rate(name) > 0), binding);
-                Assert.AreEqual(Rate("pipeline") / ((Rate("ceilingBefore") + Rate("ceilingBetween")) / 2), paired.GetProperty("pipelineRatio").GetDouble(), 1e-9, binding);
-                Assert.AreEqual(Rate("floor") / ((Rate("ceilingBetween") + Rate("ceilingAfter")) / 2), paired.GetProperty("floorRatio").GetDouble(), 1e-9, binding);
-                Assert.IsGreaterThan(0d, paired.GetProperty("floorCpuMsPerExchange").GetDouble(), binding);
-                Assert.IsGreaterThan(0d, paired.GetProperty("pipelineCpuMsPerExchange").GetDouble(), binding);
-                Assert.IsGreaterThanOrEqualTo(1d, paired.GetProperty("floorEntriesPerFlush").GetDouble(), binding);
+                Assert.AreEqual(1, paired.GetProperty("rounds").GetInt32(), binding);
+                var series = new[] { "pipeline", "floor", "floorWithNodeLog" }.Select(name => paired.GetProperty(name)).ToList();
+                var runs = series.Select(s => s.GetProperty("runs").EnumerateArray().Single()).ToList();
+                for (var i = 0; i < runs.Count; i++)
+                {
+                    double Value(string name) => runs[i].GetProperty(name).GetDouble();
+                    Assert.IsTrue(new[] { "ceilingBefore", "exchangesPerSecond", "ceilingAfter", "cpuMsPerExchange" }.All(name => Value(name) > 0), binding);
+                    Assert.AreEqual(Value("exchangesPerSecond") / ((Value("ceilingBefore") + Value("ceilingAfter")) / 2), series[i].GetProperty("ratio").GetDouble(), 1e-9, binding);
+                    Assert.AreEqual(Value("cpuMsPerExchange"), series[i].GetProperty("cpuMsPerExchange").GetDouble(), 1e-9, binding);
+                    if (i > 0)
+                    {
+                        Assert.AreEqual(runs[i - 1].GetProperty("ceilingAfter").GetDouble(), Value("ceilingBefore"), binding);
+                    }
+                }
+
+                Assert.IsGreaterThanOrEqualTo(1d, paired.GetProperty("floorAppendsPerFlush").GetDouble(), binding);
 
                 Assert.AreEqual(24, result.GetProperty("halfLoad").GetProperty("exchanges").GetInt32(), binding);
                 var nodeToNode = result.GetProperty("nodeToNode");

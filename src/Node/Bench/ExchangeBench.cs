@@ -43,26 +43,35 @@ public sealed record BindingResult(
     PairedRatios? Paired = null);
 
 /// <summary>
-/// Ratios from rates taken seconds apart, not minutes: rounds of the pipeline and of the floor, each between two short
-/// runs of the all-cores crypto ceiling, and each rated against the mean of the two. This VM's speed changed by 2-3x
-/// within minutes, which moved the ratio of rates measured minutes apart from 19 % to 37 % in one afternoon.
-/// The floor is the least any node could do for an exchange: verify, translate, append the envelope and the canonical
-/// JSON to a plain file flushed before the receipt (<see cref="FloorLog"/>), sign the receipt, on a bare server.
+/// Ratios from rates taken seconds apart, not minutes: rounds in which the pipeline, the floor and the floor with the
+/// node's log each run between two short runs of the all-cores crypto ceiling, and are rated against the mean of the two.
+/// This VM's speed changed by 2-3x within minutes, which moved the ratio of rates measured minutes apart from 19 % to
+/// 37 % in one afternoon. The floor is the least any node could do for an exchange, on a bare server: verify, translate,
+/// append the envelope and the canonical JSON to a plain file flushed before the receipt (<see cref="FloorLog"/>), sign
+/// the receipt. The floor with the node's log commits to the node's own SQLite log instead, receipt signed inside the
+/// commit as the pipeline does: the difference between the two floors is what the log costs in a loaded process.
 /// </summary>
-/// <param name="PipelineRatio">The median over rounds of pipeline / ceiling; <paramref name="FloorRatio"/> likewise for the floor.</param>
-/// <param name="FloorEntriesPerFlush">How many appends each of the floor log's flushes covered on average, over the rounds.</param>
-/// <param name="PipelineCpuMsPerExchange">The mean over rounds of the process's CPU per exchange in the pipeline's runs; <paramref name="FloorCpuMsPerExchange"/> in the floor's.</param>
-/// <remarks>The node sits idle in the process while the ceiling runs here, which can only lower the ceiling and so raise both ratios.</remarks>
-public sealed record PairedRatios(double PipelineRatio, double FloorRatio, double PipelineCpuMsPerExchange, double FloorCpuMsPerExchange, double FloorEntriesPerFlush, IReadOnlyList<PairedRound> Rounds);
+/// <param name="FloorAppendsPerFlush">How many appends each of the floor log's flushes covered, over the rounds.</param>
+/// <remarks>The node sits idle in the process while the ceiling runs here, which can only lower the ceiling and so raise the ratios.</remarks>
+public sealed record PairedRatios(int Rounds, PairedSeries Pipeline, PairedSeries Floor, PairedSeries FloorWithNodeLog, double FloorAppendsPerFlush);
 
-/// <summary>One round of <see cref="PairedRatios"/>: exchanges per second, each side's ceiling the mean of the runs around it.</summary>
-public sealed record PairedRound(double CeilingBefore, double Pipeline, double CeilingBetween, double Floor, double CeilingAfter)
+/// <summary>One contender's runs in the paired rounds: <paramref name="Ratio"/> is the median of theirs, <paramref name="CpuMsPerExchange"/> the mean.</summary>
+public sealed record PairedSeries(double Ratio, double CpuMsPerExchange, IReadOnlyList<PairedRun> Runs)
 {
-    /// <summary>Pipeline over the mean of the ceilings either side of it.</summary>
-    public double PipelineRatio => Pipeline / ((CeilingBefore + CeilingBetween) / 2);
+    /// <summary>The series of <paramref name="runs"/>.</summary>
+    public static PairedSeries Of(IReadOnlyList<PairedRun> runs)
+    {
+        var ratios = runs.Select(r => r.Ratio).Order().ToArray();
+        var median = ratios.Length % 2 == 1 ? ratios[ratios.Length / 2] : (ratios[ratios.Length / 2 - 1] + ratios[ratios.Length / 2]) / 2;
+        return new PairedSeries(median, runs.Average(r => r.CpuMsPerExchange), runs);
+    }
+}
 
-    /// <summary>Floor over the mean of the ceilings either side of it.</summary>
-    public double FloorRatio => Floor / ((CeilingBetween + CeilingAfter) / 2);
+/// <summary>One short run: exchanges per second and CPU per exchange, with the all-cores ceiling measured just before and just after it.</summary>
+public sealed record PairedRun(double CeilingBefore, double ExchangesPerSecond, double CeilingAfter, double CpuMsPerExchange)
+{
+    /// <summary>The rate over the mean of the ceilings either side of it.</summary>
+    public double Ratio => ExchangesPerSecond / ((CeilingBefore + CeilingAfter) / 2);
 }
 
 /// <summary>
@@ -196,10 +205,11 @@ internal static class ExchangeBench
                         $"durable log {result.NodeWorkAlone.LogCpuMsPerExchange:0.000} ms ({result.NodeWorkAlone.LogCommitsPerSecond:N0} commits/s); " +
                         $"with crypto over transport {result.NodeWorkAlone.PredictedCpuMsPerExchange:0.00} ms, against the pipeline's {result.CpuMsPerExchange:0.00} ms");
                     var paired = result.Paired!;
-                    context.Out.WriteLine($"{binding}: paired rounds (ceiling runs seconds before and after each): pipeline {paired.PipelineRatio:P0} of the ceiling with CPU {paired.PipelineCpuMsPerExchange:0.00} ms per exchange, " +
-                        $"floor (verify, translate, flushed append to a plain file, sign) {paired.FloorRatio:P0} with CPU {paired.FloorCpuMsPerExchange:0.00} ms per exchange and {paired.FloorEntriesPerFlush:0.0} appends per flush " +
-                        $"(medians of {paired.Rounds.Count} rounds; pipeline/floor per round " +
-                        string.Join(", ", paired.Rounds.Select(r => $"{r.PipelineRatio:P0}/{r.FloorRatio:P0} at {r.Pipeline:N0}/{r.Floor:N0} per s, ceiling ~{r.CeilingBetween:N0}/s")) + ")");
+                    static string Series(string name, PairedSeries series) =>
+                        $"{name} {series.Ratio:P0} of the ceiling (runs {string.Join(", ", series.Runs.Select(r => $"{r.ExchangesPerSecond:N0}/s = {r.Ratio:P0}"))}), CPU {series.CpuMsPerExchange:0.00} ms per exchange";
+                    context.Out.WriteLine($"{binding}: paired rounds, medians of {paired.Rounds}, each run between two ceiling runs: {Series("pipeline", paired.Pipeline)}; " +
+                        $"{Series("floor (verify, translate, flushed append to a plain file, sign)", paired.Floor)}, {paired.FloorAppendsPerFlush:0.0} appends per flush; " +
+                        Series("floor with the node's SQLite log", paired.FloorWithNodeLog));
                     context.Out.WriteLine($"{binding}: at half that rate ({half.OfferedPerSecond:N0}/s offered, {half.AchievedPerSecond:N0}/s done) p50 {half.P50Ms:0.0} ms, p95 {half.P95Ms:0.0} ms, p99 {half.P99Ms:0.0} ms; " +
                         $"{half.GcPauses} GCs paused the process {half.GcPauseMs:0} ms in all");
                     context.Out.WriteLine($"{binding}: node to node (TW outbox, signed delivery, CN, receipt verified and logged at TW): {nodeToNode.MessagesPerSecond:N0} messages/s, " +
@@ -251,6 +261,13 @@ internal static class ExchangeBench
     private static Receipt BenchReceipt(Guid messageId, byte[] receivedDigest) => new()
     {
         RefToMessageId = messageId, ReceivedDigest = receivedDigest, Status = Receipt.Accepted, LogIndex = 1, TreeSize = 2, RootHash = new byte[32],
+    };
+
+    /// <summary>The log entry CN keeps for an accepted bench exchange, as the pipeline writes it.</summary>
+    private static Log.LogEntryDraft BenchEntry(IMessageBinding wire, ExchangeHeader header, byte[] raw, byte[] canonicalJson, string adapterId, DateTimeOffset now) => new()
+    {
+        Time = now, Direction = Log.Direction.In, Partner = "TW", MessageId = header.MessageId.ToString("D"), DocumentType = header.DocumentType,
+        Transport = wire.Name, Raw = raw, Verdict = Log.Verdict.Accepted, AdapterId = adapterId, CanonicalJson = canonicalJson,
     };
 
     /// <summary>A binding's crypto ceiling: the best rate on one core, and the all-cores rate measured before and after the pipeline runs.</summary>
@@ -518,46 +535,70 @@ internal static class ExchangeBench
         }
 
         /// <summary>
-        /// The pipeline and the floor in rounds, each between short runs of the all-cores ceiling (see <see cref="PairedRatios"/>).
-        /// The floor's bare server answers as a node must at least: verify against TW's pinned certificate, translate with
-        /// the CN adapter, append to a <see cref="FloorLog"/> and wait for its flush, then sign the receipt.
+        /// The pipeline, the floor and the floor with the node's log in rounds, each run between short runs of the
+        /// all-cores ceiling (see <see cref="PairedRatios"/>). Both floors answer on bare servers as a node must at least:
+        /// verify against TW's pinned certificate, translate with the CN adapter, log durably, sign the receipt.
         /// </summary>
         public async Task<PairedRatios> PairedAsync(string binding, int concurrency, CancellationToken cancellationToken)
         {
             var wire = Wire(binding);
             var catalog = Adapters.AdapterCatalog.CreateBuiltIn();
             var adapter = new Adapters.EcfaCo.MainlandEcfaCoAdapter();
-            await using var log = new FloorLog(Path.Combine(_root, $"floor-{binding}.log"));
-            async ValueTask<byte[]> Answer(byte[] envelope)
+            await using var file = new FloorLog(Path.Combine(_root, $"floor-{binding}.log"));
+            using var store = new Log.SqliteExchangeStore(Path.Combine(_root, $"floor-{binding}.db"), new Log.TreeHeadSigner(CnKey));
+            await store.InitializeAsync(cancellationToken);
+            (VerifiedMessage Message, byte[] Canonical) Admit(byte[] envelope, DateTimeOffset now)
+            {
+                var message = wire.Verify(envelope, TwTrust, now);
+                return (message, catalog.Translate(adapter, message.Payload).CanonicalJson ?? throw new InvalidOperationException("the bench document did not translate"));
+            }
+
+            async ValueTask<byte[]> ToFile(byte[] envelope)
             {
                 var now = DateTimeOffset.UtcNow;
-                var message = wire.Verify(envelope, TwTrust, now);
-                var canonical = catalog.Translate(adapter, message.Payload).CanonicalJson ?? throw new InvalidOperationException("the bench document did not translate");
-                await log.AppendAsync(envelope, canonical);
+                var (message, canonical) = Admit(envelope, now);
+                await file.AppendAsync(envelope, canonical);
                 return wire.SignReceipt(BenchReceipt(message.Header.MessageId, System.Security.Cryptography.SHA256.HashData(envelope)), message.Header, "CN", CnKey, now);
             }
 
-            await using var server = await BareServer.StartAsync(binding, Answer, _cnConfig.MaxMessageBytes, cancellationToken);
-            var (pipeline, floor, ceiling) = (Exchange(binding, cancellationToken), Exchange(binding, server.Send, cancellationToken), CeilingExchange(binding, this));
-            await WarmUp(floor, concurrency, Smoke);
-            var (rounds, seconds) = Smoke ? (1, 0.2) : (5, 2.0);
-            double Ceiling() => CeilingRate(Environment.ProcessorCount, ceiling, seconds);
-            var results = new List<PairedRound>();
-            var (pipelineCpu, floorCpu) = (0.0, 0.0);
-            var before = Ceiling();
-            var written = log.Written;
-            for (var i = 0; i < rounds; i++)
+            async ValueTask<byte[]> ToStore(byte[] envelope)
             {
-                var (pipelineRate, pipelineMs) = await RateForAsync(pipeline, seconds, concurrency);
-                var between = Ceiling();
-                var (floorRate, floorMs) = await RateForAsync(floor, seconds, concurrency);
-                var after = Ceiling();
-                results.Add(new PairedRound(before, pipelineRate, between, floorRate, after));
-                (before, pipelineCpu, floorCpu) = (after, pipelineCpu + pipelineMs / rounds, floorCpu + floorMs / rounds);
+                var now = DateTimeOffset.UtcNow;
+                var (message, canonical) = Admit(envelope, now);
+                var digest = System.Security.Cryptography.SHA256.HashData(envelope);
+                var commit = await store.CommitInboundAsync(BenchEntry(wire, message.Header, envelope, canonical, adapter.Id, now), message.Header.MessageId,
+                    System.Security.Cryptography.SHA256.HashData(message.Payload),
+                    position => wire.SignReceipt(BenchReceipt(message.Header.MessageId, digest) with { LogIndex = position.Index, TreeSize = position.TreeSize, RootHash = position.RootHash },
+                        message.Header, "CN", CnKey, now), CancellationToken.None);
+                return commit.Record.Receipt;
             }
 
-            var (entries, flushes) = (log.Written.Entries - written.Entries, log.Written.Flushes - written.Flushes);
-            return new PairedRatios(Median(results.Select(r => r.PipelineRatio)), Median(results.Select(r => r.FloorRatio)), pipelineCpu, floorCpu, (double)entries / flushes, results);
+            await using var fileServer = await BareServer.StartAsync(binding, ToFile, _cnConfig.MaxMessageBytes, cancellationToken);
+            await using var storeServer = await BareServer.StartAsync(binding, ToStore, _cnConfig.MaxMessageBytes, cancellationToken);
+            Func<Task>[] contenders = [Exchange(binding, cancellationToken), Exchange(binding, fileServer.Send, cancellationToken), Exchange(binding, storeServer.Send, cancellationToken)];
+            foreach (var contender in contenders.Skip(1))
+            {
+                await WarmUp(contender, concurrency, Smoke);
+            }
+
+            var ceiling = CeilingExchange(binding, this);
+            var (rounds, seconds) = Smoke ? (1, 0.2) : (5, 2.0);
+            var runs = contenders.Select(_ => new List<PairedRun>()).ToArray();
+            var before = CeilingRate(Environment.ProcessorCount, ceiling, seconds);
+            var written = file.Written;
+            for (var round = 0; round < rounds; round++)
+            {
+                for (var i = 0; i < contenders.Length; i++)
+                {
+                    var (rate, cpuMs) = await RateForAsync(contenders[i], seconds, concurrency);
+                    var after = CeilingRate(Environment.ProcessorCount, ceiling, seconds);
+                    runs[i].Add(new PairedRun(before, rate, after, cpuMs));
+                    before = after;
+                }
+            }
+
+            var (appends, flushes) = (file.Written.Entries - written.Entries, file.Written.Flushes - written.Flushes);
+            return new PairedRatios(rounds, PairedSeries.Of(runs[0]), PairedSeries.Of(runs[1]), PairedSeries.Of(runs[2]), (double)appends / flushes);
         }
 
         /// <summary>Runs <paramref name="one"/> from <paramref name="concurrency"/> callers for about <paramref name="seconds"/>: exchanges per second and CPU ms per exchange.</summary>
@@ -577,12 +618,6 @@ internal static class ExchangeBench
             })));
             var elapsed = clock.Elapsed.TotalSeconds;
             return (done / elapsed, (Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalMilliseconds / done);
-        }
-
-        private static double Median(IEnumerable<double> values)
-        {
-            var sorted = values.Order().ToArray();
-            return sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[sorted.Length / 2 - 1] + sorted[sorted.Length / 2]) / 2;
         }
 
         /// <summary>
@@ -607,11 +642,7 @@ internal static class ExchangeBench
             var header = BenchHeader(now);
             var raw = wire.Sign(header, Document, SoapUrl, null, TwKey, now);
             var receipt = wire.SignReceipt(BenchReceipt(header.MessageId, System.Security.Cryptography.SHA256.HashData(raw)), header, "CN", CnKey, now);
-            var draft = new Log.LogEntryDraft
-            {
-                Time = now, Direction = Log.Direction.In, Partner = "TW", MessageId = "", DocumentType = header.DocumentType, Transport = wire.Name,
-                Raw = raw, Verdict = Log.Verdict.Accepted, AdapterId = adapter.Id, CanonicalJson = Translate(),
-            };
+            var draft = BenchEntry(wire, header, raw, Translate(), adapter.Id, now);
             var payloadDigest = System.Security.Cryptography.SHA256.HashData(Document);
             using var store = new Log.SqliteExchangeStore(Path.Combine(_root, $"log-alone-{binding}.db"), new Log.TreeHeadSigner(CnKey));
             await store.InitializeAsync(cancellationToken);
