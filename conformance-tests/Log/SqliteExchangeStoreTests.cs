@@ -67,6 +67,28 @@ public sealed class SqliteExchangeStoreTests
     }
 
     [TestMethod]
+    public async Task Append_BurstsWithPauses_EveryAppendCommits_AndAfterDisposeAppendsAreRefused()
+    {
+        var (path, signer, key) = NewStoreFiles();
+        using var _ = key;
+        var store = await OpenStoreAsync(path, signer);
+        // The writer runs only while appends wait and stops when the queue looks empty: bursts that start as it stops
+        // must still be committed (an append left behind would never return).
+        var positions = new List<LogPosition>();
+        for (var burst = 0; burst < 50; burst++)
+        {
+            positions.AddRange(await Task.WhenAll(Enumerable.Range(0, 1 + burst % 5).Select(i => Task.Run(() => store.AppendAsync(Entry(i), CancellationToken.None)))));
+        }
+
+        CollectionAssert.AreEquivalent(Enumerable.Range(0, positions.Count).Select(i => (long)i).ToList(), positions.Select(p => p.Index).ToList());
+        store.Dispose();
+        await Assert.ThrowsExactlyAsync<ObjectDisposedException>(() => store.AppendAsync(Entry(0), CancellationToken.None));
+
+        using var reopened = await OpenStoreAsync(path, signer);
+        Assert.HasCount(positions.Count, await reopened.ListAsync(new LogQuery(), CancellationToken.None));
+    }
+
+    [TestMethod]
     public async Task Append_WalCannotBeFlushed_CallerIsToldAndLaterWritesAreRefused()
     {
         var (path, signer, key) = NewStoreFiles();

@@ -24,9 +24,9 @@ internal sealed class SqliteExchangeStore(string path, TreeHeadSigner treeHeads)
 
     // One writer: SQLite serialises writers anyway; doing it here keeps the in-memory frontier in step with the file.
     private readonly SemaphoreSlim _writeLock = new(1, 1);
-    // Appends waiting for the writer. Whoever takes the lock commits every waiting append in one transaction with one
-    // fsync and one signed tree head (group commit): concurrent requests share the cost of durability, and each caller
-    // still returns only after its own append is on disk.
+    // Appends waiting for the writer. The writer loop commits every waiting append in one transaction with one fsync
+    // and one signed tree head (group commit): concurrent requests share the cost of durability, and each caller still
+    // returns only after its own append is on disk.
     private readonly System.Collections.Concurrent.ConcurrentQueue<PendingWrite> _pending = new();
     private MerkleFrontier _frontier = new();
 
@@ -44,6 +44,8 @@ internal sealed class SqliteExchangeStore(string path, TreeHeadSigner treeHeads)
     private SqliteConnection? _writer;
     private StatementCache? _statements;
     private int _disposed;
+    // 1 while a writer loop runs (WriteLoopAsync).
+    private int _writing;
     // The flush of the last committed group (never faults: a failed flush fails that group's callers instead).
     private Task _lastFlush = Task.CompletedTask;
 
@@ -516,28 +518,77 @@ internal sealed class SqliteExchangeStore(string path, TreeHeadSigner treeHeads)
     private async Task<T> WriteAsync<T>(Func<LogWrite, Task<T>> work, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
+        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) == 1, this);
         _syncFailure?.Throw();
         var pending = new PendingWrite<T>(work);
         _pending.Enqueue(pending);
-        // Once queued, the append runs whatever happens to this caller: another caller's group may already hold it,
-        // and an append must never be half-done. So the wait is not cancellable.
-        await _writeLock.WaitAsync(CancellationToken.None);
+        // Once queued, the append runs whatever happens to this caller: the writer may already hold it, and an append
+        // must never be half-done. So the wait is not cancellable.
+        if (Interlocked.CompareExchange(ref _writing, 1, 0) == 0)
+        {
+            _ = Task.Run(WriteLoopAsync, CancellationToken.None);
+        }
+
+        return await pending.Result;
+    }
+
+    /// <summary>
+    /// The one writer, started by the append that finds none running: commits groups until no append waits. Callers
+    /// wait on their own results only; when each took the writer lock in turn, every caller of a group queued behind
+    /// the lock and then behind the thread pool's other work just to find its append already committed.
+    /// </summary>
+    private async Task WriteLoopAsync()
+    {
         try
         {
-            if (!pending.Taken && await CommitGroupAsync() is var (group, mark))
+            await _writeLock.WaitAsync(CancellationToken.None);
+        }
+        catch (ObjectDisposedException e)
+        {
+            // Disposed after the append was queued: nothing will commit it, so its caller hears why.
+            FailWaiting(e);
+            return;
+        }
+
+        try
+        {
+            do
             {
-                // A pipeline of two: this group's flush runs while the next group's statements do, but a group waits
-                // for the flush before its own, so flushes never queue up and groups stay as large as they were.
-                await _lastFlush;
-                _lastFlush = Task.Run(() => ReleaseWhenDurable(group, mark), CancellationToken.None);
+                while (!_pending.IsEmpty)
+                {
+                    if (await CommitGroupAsync() is var (group, mark))
+                    {
+                        // A pipeline of two: this group's flush runs while the next group's statements do, but a group waits
+                        // for the flush before its own, so flushes never queue up and groups stay as large as they were.
+                        await _lastFlush;
+                        _lastFlush = Task.Run(() => ReleaseWhenDurable(group, mark), CancellationToken.None);
+                    }
+                }
+
+                Interlocked.Exchange(ref _writing, 0);
             }
+            // An append queued after the queue looked empty but before the flag was cleared found the writer running.
+            while (!_pending.IsEmpty && Interlocked.CompareExchange(ref _writing, 1, 0) == 0);
+        }
+        catch (Exception e)
+        {
+            // Not expected (a failed group fails its own callers in CommitGroupAsync), but a writer that died must not
+            // leave appends waiting forever.
+            Interlocked.Exchange(ref _writing, 0);
+            FailWaiting(e);
         }
         finally
         {
             _writeLock.Release();
         }
+    }
 
-        return await pending.Result;
+    private void FailWaiting(Exception error)
+    {
+        while (_pending.TryDequeue(out var waiting))
+        {
+            waiting.Fail(error);
+        }
     }
 
     /// <summary>Commits every waiting append in one transaction; null if it failed (each caller has heard why).</summary>
@@ -546,7 +597,6 @@ internal sealed class SqliteExchangeStore(string path, TreeHeadSigner treeHeads)
         var group = new List<PendingWrite>();
         while (group.Count < MaxGroup && _pending.TryDequeue(out var next))
         {
-            next.Taken = true;
             group.Add(next);
         }
 
@@ -684,9 +734,6 @@ internal sealed class SqliteExchangeStore(string path, TreeHeadSigner treeHeads)
     /// <summary>One queued append and the caller waiting for its commit.</summary>
     private abstract class PendingWrite
     {
-        /// <summary>Taken into a group (under the writer lock): its caller's result now comes from that group.</summary>
-        public bool Taken { get; set; }
-
         public abstract Task RunAsync(LogWrite write);
 
         public abstract void Succeed();
