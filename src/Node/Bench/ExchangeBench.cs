@@ -153,7 +153,7 @@ internal static class ExchangeBench
                     var run = await rig.PushAsync(binding, n, inFlight, cancellationToken);
                     context.Error.WriteLine($"bench: {binding} latency at half that rate");
                     var half = await rig.PushAtRateAsync(binding, run.ExchangesPerSecond / 2, Math.Min(n, Math.Max(200, (int)(run.ExchangesPerSecond / 2 * 10))), cancellationToken);
-                    context.Error.WriteLine($"bench: {binding} paired rounds: ceiling, pipeline, ceiling, floor (the least a node could do), ceiling");
+                    context.Error.WriteLine($"bench: {binding} paired rounds: the pipeline, the floor (the least a node could do) and the floor with the node's log, each between ceiling runs");
                     var paired = await rig.PairedAsync(binding, inFlight, cancellationToken);
                     // After the half-rate run, which follows the warm pipeline directly: this starts a server of its own.
                     context.Error.WriteLine($"bench: {binding} transport alone (fixed envelope, fixed reply)");
