@@ -257,11 +257,16 @@ internal static class ExchangeBench
     /// <summary>A header for an exchange the bench sends as TW to CN.</summary>
     private static ExchangeHeader BenchHeader(DateTimeOffset now) => new(Guid.NewGuid(), "bench", "TW", "CN", "ecfa.co", now);
 
-    /// <summary>The receipt CN signs for a bench exchange outside a node: accepted, at a fixed log position.</summary>
-    private static Receipt BenchReceipt(Guid messageId, byte[] receivedDigest) => new()
-    {
-        RefToMessageId = messageId, ReceivedDigest = receivedDigest, Status = Receipt.Accepted, LogIndex = 1, TreeSize = 2, RootHash = new byte[32],
-    };
+    /// <summary>
+    /// The receipt CN signs for a bench exchange outside a node: accepted, for the envelope with
+    /// <paramref name="receivedDigest"/>, at <paramref name="position"/> when a log holds it and a fixed position otherwise.
+    /// </summary>
+    private static byte[] SignBenchReceipt(IMessageBinding wire, ExchangeHeader request, byte[] receivedDigest, NodeCredential cn, DateTimeOffset now, Log.LogPosition? position = null) =>
+        wire.SignReceipt(new Receipt
+        {
+            RefToMessageId = request.MessageId, ReceivedDigest = receivedDigest, Status = Receipt.Accepted,
+            LogIndex = position?.Index ?? 1, TreeSize = position?.TreeSize ?? 2, RootHash = position?.RootHash ?? new byte[32],
+        }, request, "CN", cn, now);
 
     /// <summary>The log entry CN keeps for an accepted bench exchange, as the pipeline writes it.</summary>
     private static Log.LogEntryDraft BenchEntry(IMessageBinding wire, ExchangeHeader header, byte[] raw, byte[] canonicalJson, string adapterId, DateTimeOffset now) => new()
@@ -307,7 +312,7 @@ internal static class ExchangeBench
             var header = BenchHeader(now);
             var envelope = wire.Sign(header, rig.Document, rig.SoapUrl, null, rig.TwKey, now);
             var message = wire.Verify(envelope, rig.TwTrust, now);
-            var receipt = wire.SignReceipt(BenchReceipt(header.MessageId, new byte[32]), message.Header, "CN", rig.CnKey, now);
+            var receipt = SignBenchReceipt(wire, message.Header, new byte[32], rig.CnKey, now);
             wire.ReadReceipt(wire.Verify(receipt, rig.CnTrust, now));
         };
     }
@@ -512,7 +517,7 @@ internal static class ExchangeBench
             var now = DateTimeOffset.UtcNow;
             var header = BenchHeader(now);
             var envelope = wire.Sign(header, Document, SoapUrl, null, TwKey, now);
-            var reply = wire.SignReceipt(BenchReceipt(header.MessageId, new byte[32]), header, "CN", CnKey, now);
+            var reply = SignBenchReceipt(wire, header, new byte[32], CnKey, now);
             return BareServerAsync(binding, _ => reply, send => async () => await send(envelope, cancellationToken), count, concurrency, cancellationToken);
         }
 
@@ -528,7 +533,7 @@ internal static class ExchangeBench
             {
                 var now = DateTimeOffset.UtcNow;
                 var message = wire.Verify(envelope, TwTrust, now);
-                return wire.SignReceipt(BenchReceipt(message.Header.MessageId, System.Security.Cryptography.SHA256.HashData(envelope)), message.Header, "CN", CnKey, now);
+                return SignBenchReceipt(wire, message.Header, System.Security.Cryptography.SHA256.HashData(envelope), CnKey, now);
             }
 
             return BareServerAsync(binding, Answer, send => Exchange(binding, send, cancellationToken), count, concurrency, cancellationToken);
@@ -558,7 +563,7 @@ internal static class ExchangeBench
                 var now = DateTimeOffset.UtcNow;
                 var (message, canonical) = Admit(envelope, now);
                 await file.AppendAsync(envelope, canonical);
-                return wire.SignReceipt(BenchReceipt(message.Header.MessageId, System.Security.Cryptography.SHA256.HashData(envelope)), message.Header, "CN", CnKey, now);
+                return SignBenchReceipt(wire, message.Header, System.Security.Cryptography.SHA256.HashData(envelope), CnKey, now);
             }
 
             async ValueTask<byte[]> ToStore(byte[] envelope)
@@ -568,8 +573,7 @@ internal static class ExchangeBench
                 var digest = System.Security.Cryptography.SHA256.HashData(envelope);
                 var commit = await store.CommitInboundAsync(BenchEntry(wire, message.Header, envelope, canonical, adapter.Id, now), message.Header.MessageId,
                     System.Security.Cryptography.SHA256.HashData(message.Payload),
-                    position => wire.SignReceipt(BenchReceipt(message.Header.MessageId, digest) with { LogIndex = position.Index, TreeSize = position.TreeSize, RootHash = position.RootHash },
-                        message.Header, "CN", CnKey, now), CancellationToken.None);
+                    position => SignBenchReceipt(wire, message.Header, digest, CnKey, now, position), CancellationToken.None);
                 return commit.Record.Receipt;
             }
 
@@ -641,7 +645,7 @@ internal static class ExchangeBench
             var now = DateTimeOffset.UtcNow;
             var header = BenchHeader(now);
             var raw = wire.Sign(header, Document, SoapUrl, null, TwKey, now);
-            var receipt = wire.SignReceipt(BenchReceipt(header.MessageId, System.Security.Cryptography.SHA256.HashData(raw)), header, "CN", CnKey, now);
+            var receipt = SignBenchReceipt(wire, header, System.Security.Cryptography.SHA256.HashData(raw), CnKey, now);
             var draft = BenchEntry(wire, header, raw, Translate(), adapter.Id, now);
             var payloadDigest = System.Security.Cryptography.SHA256.HashData(Document);
             using var store = new Log.SqliteExchangeStore(Path.Combine(_root, $"log-alone-{binding}.db"), new Log.TreeHeadSigner(CnKey));
