@@ -62,7 +62,7 @@ public sealed class ExchangeBenchTests
                 // ceiling run shared by the runs either side of it, and a series reports the median of its runs' ratios.
                 var paired = result.GetProperty("paired");
                 Assert.AreEqual(1, paired.GetProperty("rounds").GetInt32(), binding);
-                var series = new[] { "pipeline", "floor", "floorWithNodeLog" }.Select(name => paired.GetProperty(name)).ToList();
+                var series = new[] { "pipeline", "floor", "floorInSqlite", "floorWithNodeLog" }.Select(name => paired.GetProperty(name)).ToList();
                 var runs = series.Select(s => s.GetProperty("runs").EnumerateArray().Single()).ToList();
                 for (var i = 0; i < runs.Count; i++)
                 {
@@ -77,6 +77,7 @@ public sealed class ExchangeBenchTests
                 }
 
                 Assert.IsGreaterThanOrEqualTo(1d, paired.GetProperty("floorAppendsPerFlush").GetDouble(), binding);
+                Assert.IsGreaterThanOrEqualTo(1d, paired.GetProperty("floorInSqliteAppendsPerFlush").GetDouble(), binding);
 
                 Assert.AreEqual(24, result.GetProperty("halfLoad").GetProperty("exchanges").GetInt32(), binding);
                 var nodeToNode = result.GetProperty("nodeToNode");

@@ -43,17 +43,21 @@ public sealed record BindingResult(
     PairedRatios? Paired = null);
 
 /// <summary>
-/// Ratios from rates taken seconds apart, not minutes: rounds in which the pipeline, the floor and the floor with the
-/// node's log each run between two short runs of the all-cores crypto ceiling, and are rated against the mean of the two.
-/// This VM's speed changed by 2-3x within minutes, which moved the ratio of rates measured minutes apart from 19 % to
-/// 37 % in one afternoon. The floor is the least any node could do for an exchange, on a bare server: verify, translate,
-/// append the envelope and the canonical JSON to a plain file flushed before the receipt (<see cref="FloorLog"/>), sign
-/// the receipt. The floor with the node's log commits to the node's own SQLite log instead, receipt signed inside the
-/// commit as the pipeline does: the difference between the two floors is what the log costs in a loaded process.
+/// Ratios from rates taken seconds apart, not minutes: rounds in which the pipeline and three floors each run between
+/// two short runs of the all-cores crypto ceiling, and are rated against the mean of the two. This VM's speed changed
+/// by 2-3x within minutes, which moved the ratio of rates measured minutes apart from 19 % to 37 % in one afternoon.
+/// The floor is the least any node could do for an exchange, on a bare server: verify, translate, append the envelope
+/// and the canonical JSON to a plain file flushed before the receipt (<see cref="FloorLog.ToFile"/>), sign the receipt.
+/// The floor in SQLite appends the same to the least log SQLite allows (<see cref="FloorLog.ToSqlite"/>: one INSERT per
+/// entry, one synced commit per group), which bounds any node keeping its log in its embedded store. The floor with
+/// the node's log commits to the node's own SQLite log instead, receipt signed inside the commit as the pipeline does:
+/// the differences between the floors are what each log costs in a loaded process.
 /// </summary>
-/// <param name="FloorAppendsPerFlush">How many appends each of the floor log's flushes covered, over the rounds.</param>
+/// <param name="FloorAppendsPerFlush">How many appends each of the floor's flushes covered, over the rounds.</param>
+/// <param name="FloorInSqliteAppendsPerFlush">The same for the floor in SQLite's commits.</param>
 /// <remarks>The node sits idle in the process while the ceiling runs here, which can only lower the ceiling and so raise the ratios.</remarks>
-public sealed record PairedRatios(int Rounds, PairedSeries Pipeline, PairedSeries Floor, PairedSeries FloorWithNodeLog, double FloorAppendsPerFlush);
+public sealed record PairedRatios(
+    int Rounds, PairedSeries Pipeline, PairedSeries Floor, PairedSeries FloorInSqlite, PairedSeries FloorWithNodeLog, double FloorAppendsPerFlush, double FloorInSqliteAppendsPerFlush);
 
 /// <summary>One contender's runs in the paired rounds: <paramref name="Ratio"/> is the median of theirs, <paramref name="CpuMsPerExchange"/> the mean.</summary>
 public sealed record PairedSeries(double Ratio, double CpuMsPerExchange, IReadOnlyList<PairedRun> Runs)
@@ -153,7 +157,7 @@ internal static class ExchangeBench
                     var run = await rig.PushAsync(binding, n, inFlight, cancellationToken);
                     context.Error.WriteLine($"bench: {binding} latency at half that rate");
                     var half = await rig.PushAtRateAsync(binding, run.ExchangesPerSecond / 2, Math.Min(n, Math.Max(200, (int)(run.ExchangesPerSecond / 2 * 10))), cancellationToken);
-                    context.Error.WriteLine($"bench: {binding} paired rounds: the pipeline, the floor (the least a node could do) and the floor with the node's log, each between ceiling runs");
+                    context.Error.WriteLine($"bench: {binding} paired rounds: the pipeline and the floors (the least a node could do, with a plain file, a one-statement SQLite log and the node's log), each between ceiling runs");
                     var paired = await rig.PairedAsync(binding, inFlight, cancellationToken);
                     // After the half-rate run, which follows the warm pipeline directly: this starts a server of its own.
                     context.Error.WriteLine($"bench: {binding} transport alone (fixed envelope, fixed reply)");
@@ -209,6 +213,7 @@ internal static class ExchangeBench
                         $"{name} {series.Ratio:P0} of the ceiling (runs {string.Join(", ", series.Runs.Select(r => $"{r.ExchangesPerSecond:N0}/s = {r.Ratio:P0}"))}), CPU {series.CpuMsPerExchange:0.00} ms per exchange";
                     context.Out.WriteLine($"{binding}: paired rounds, medians of {paired.Rounds}, each run between two ceiling runs: {Series("pipeline", paired.Pipeline)}; " +
                         $"{Series("floor (verify, translate, flushed append to a plain file, sign)", paired.Floor)}, {paired.FloorAppendsPerFlush:0.0} appends per flush; " +
+                        $"{Series("floor in SQLite (the same append as one INSERT, one synced commit per group)", paired.FloorInSqlite)}, {paired.FloorInSqliteAppendsPerFlush:0.0} appends per commit; " +
                         Series("floor with the node's SQLite log", paired.FloorWithNodeLog));
                     context.Out.WriteLine($"{binding}: at half that rate ({half.OfferedPerSecond:N0}/s offered, {half.AchievedPerSecond:N0}/s done) p50 {half.P50Ms:0.0} ms, p95 {half.P95Ms:0.0} ms, p99 {half.P99Ms:0.0} ms; " +
                         $"{half.GcPauses} GCs paused the process {half.GcPauseMs:0} ms in all");
@@ -540,16 +545,17 @@ internal static class ExchangeBench
         }
 
         /// <summary>
-        /// The pipeline, the floor and the floor with the node's log in rounds, each run between short runs of the
-        /// all-cores ceiling (see <see cref="PairedRatios"/>). Both floors answer on bare servers as a node must at least:
-        /// verify against TW's pinned certificate, translate with the CN adapter, log durably, sign the receipt.
+        /// The pipeline and the three floors in rounds, each run between short runs of the all-cores ceiling (see
+        /// <see cref="PairedRatios"/>). The floors answer on bare servers as a node must at least: verify against TW's
+        /// pinned certificate, translate with the CN adapter, log durably, sign the receipt.
         /// </summary>
         public async Task<PairedRatios> PairedAsync(string binding, int concurrency, CancellationToken cancellationToken)
         {
             var wire = Wire(binding);
             var catalog = Adapters.AdapterCatalog.CreateBuiltIn();
             var adapter = new Adapters.EcfaCo.MainlandEcfaCoAdapter();
-            await using var file = new FloorLog(Path.Combine(_root, $"floor-{binding}.log"));
+            await using var file = FloorLog.ToFile(Path.Combine(_root, $"floor-{binding}.log"));
+            await using var sqlite = FloorLog.ToSqlite(Path.Combine(_root, $"floor-{binding}-sqlite.db"));
             using var store = new Log.SqliteExchangeStore(Path.Combine(_root, $"floor-{binding}.db"), new Log.TreeHeadSigner(CnKey));
             await store.InitializeAsync(cancellationToken);
             (VerifiedMessage Message, byte[] Canonical) Admit(byte[] envelope, DateTimeOffset now)
@@ -558,13 +564,13 @@ internal static class ExchangeBench
                 return (message, catalog.Translate(adapter, message.Payload).CanonicalJson ?? throw new InvalidOperationException("the bench document did not translate"));
             }
 
-            async ValueTask<byte[]> ToFile(byte[] envelope)
+            Func<byte[], ValueTask<byte[]>> To(FloorLog log) => async envelope =>
             {
                 var now = DateTimeOffset.UtcNow;
                 var (message, canonical) = Admit(envelope, now);
-                await file.AppendAsync(envelope, canonical);
+                await log.AppendAsync(envelope, canonical);
                 return SignBenchReceipt(wire, message.Header, System.Security.Cryptography.SHA256.HashData(envelope), CnKey, now);
-            }
+            };
 
             async ValueTask<byte[]> ToStore(byte[] envelope)
             {
@@ -577,9 +583,14 @@ internal static class ExchangeBench
                 return commit.Record.Receipt;
             }
 
-            await using var fileServer = await BareServer.StartAsync(binding, ToFile, _cnConfig.MaxMessageBytes, cancellationToken);
+            await using var fileServer = await BareServer.StartAsync(binding, To(file), _cnConfig.MaxMessageBytes, cancellationToken);
+            await using var sqliteServer = await BareServer.StartAsync(binding, To(sqlite), _cnConfig.MaxMessageBytes, cancellationToken);
             await using var storeServer = await BareServer.StartAsync(binding, ToStore, _cnConfig.MaxMessageBytes, cancellationToken);
-            Func<Task>[] contenders = [Exchange(binding, cancellationToken), Exchange(binding, fileServer.Send, cancellationToken), Exchange(binding, storeServer.Send, cancellationToken)];
+            Func<Task>[] contenders =
+            [
+                Exchange(binding, cancellationToken), Exchange(binding, fileServer.Send, cancellationToken),
+                Exchange(binding, sqliteServer.Send, cancellationToken), Exchange(binding, storeServer.Send, cancellationToken),
+            ];
             foreach (var contender in contenders.Skip(1))
             {
                 await WarmUp(contender, concurrency, Smoke);
@@ -589,7 +600,7 @@ internal static class ExchangeBench
             var (rounds, seconds) = Smoke ? (1, 0.2) : (5, 2.0);
             var runs = contenders.Select(_ => new List<PairedRun>()).ToArray();
             var before = CeilingRate(Environment.ProcessorCount, ceiling, seconds);
-            var written = file.Written;
+            var (fileWritten, sqliteWritten) = (file.Written, sqlite.Written);
             for (var round = 0; round < rounds; round++)
             {
                 for (var i = 0; i < contenders.Length; i++)
@@ -601,8 +612,10 @@ internal static class ExchangeBench
                 }
             }
 
-            var (appends, flushes) = (file.Written.Entries - written.Entries, file.Written.Flushes - written.Flushes);
-            return new PairedRatios(rounds, PairedSeries.Of(runs[0]), PairedSeries.Of(runs[1]), PairedSeries.Of(runs[2]), (double)appends / flushes);
+            static double AppendsPerFlush(FloorLog log, (long Entries, long Flushes) start) =>
+                (double)(log.Written.Entries - start.Entries) / (log.Written.Flushes - start.Flushes);
+            return new PairedRatios(rounds, PairedSeries.Of(runs[0]), PairedSeries.Of(runs[1]), PairedSeries.Of(runs[2]), PairedSeries.Of(runs[3]),
+                AppendsPerFlush(file, fileWritten), AppendsPerFlush(sqlite, sqliteWritten));
         }
 
         /// <summary>Runs <paramref name="one"/> from <paramref name="concurrency"/> callers for about <paramref name="seconds"/>: exchanges per second and CPU ms per exchange.</summary>
