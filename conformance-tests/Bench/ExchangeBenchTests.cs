@@ -90,4 +90,12 @@ public sealed class ExchangeBenchTests
             File.Delete(file);
         }
     }
+
+    [TestMethod]
+    public async Task Bench_ZeroRounds_IsAUsageError()
+    {
+        var (exit, output) = await TestKeys.RunCliAsync("bench", "--smoke", "--rounds", "0");
+        Assert.AreEqual(2, exit, output);
+        StringAssert.Contains(output, "--rounds must be at least 1");
+    }
 }

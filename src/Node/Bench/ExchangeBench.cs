@@ -125,6 +125,7 @@ internal static class ExchangeBench
         var duration = new Option<int>("--duration") { Description = "Soak: run gRPC load for this many seconds, reporting memory every 10 s (0 = no soak)", DefaultValueFactory = _ => 0 };
         var soakExchanges = new Option<long>("--soak-exchanges") { Description = "Soak: stop once this many exchanges are done, if that comes before --duration (0 = run for the whole duration)", DefaultValueFactory = _ => 0 };
         var output = new Option<string?>("--output") { Description = "Also write the results as JSON to this file" };
+        var rounds = new Option<int>("--rounds") { Description = "Paired rounds per binding: more rounds narrow the medians on a noisy machine", DefaultValueFactory = _ => 5 };
         var smoke = new Option<bool>("--smoke") { Description = "Run every step in seconds, with no warm-up and short ceiling runs: checks the bench works, the numbers are not a measurement" };
         bench.Options.Add(count);
         bench.Options.Add(concurrency);
@@ -132,9 +133,16 @@ internal static class ExchangeBench
         bench.Options.Add(duration);
         bench.Options.Add(soakExchanges);
         bench.Options.Add(output);
+        bench.Options.Add(rounds);
         bench.Options.Add(smoke);
         bench.SetHandler(async (parse, context, cancellationToken) =>
         {
+            if (parse.GetValue(rounds) < 1)
+            {
+                context.Error.WriteLine("bench: --rounds must be at least 1");
+                return ExitCodes.Usage;
+            }
+
             var root = Directory.CreateTempSubdirectory("n2n-bench-").FullName;
             try
             {
@@ -158,7 +166,7 @@ internal static class ExchangeBench
                     context.Error.WriteLine($"bench: {binding} latency at half that rate");
                     var half = await rig.PushAtRateAsync(binding, run.ExchangesPerSecond / 2, Math.Min(n, Math.Max(200, (int)(run.ExchangesPerSecond / 2 * 10))), cancellationToken);
                     context.Error.WriteLine($"bench: {binding} paired rounds: the pipeline and the floors (the least a node could do, with a plain file, a one-statement SQLite log and the node's log), each between ceiling runs");
-                    var paired = await rig.PairedAsync(binding, inFlight, cancellationToken);
+                    var paired = await rig.PairedAsync(binding, inFlight, parse.GetValue(rounds), cancellationToken);
                     // After the half-rate run, which follows the warm pipeline directly: this starts a server of its own.
                     context.Error.WriteLine($"bench: {binding} transport alone (fixed envelope, fixed reply)");
                     var transport = await rig.TransportOnlyAsync(binding, n, inFlight, cancellationToken);
@@ -549,7 +557,7 @@ internal static class ExchangeBench
         /// <see cref="PairedRatios"/>). The floors answer on bare servers as a node must at least: verify against TW's
         /// pinned certificate, translate with the CN adapter, log durably, sign the receipt.
         /// </summary>
-        public async Task<PairedRatios> PairedAsync(string binding, int concurrency, CancellationToken cancellationToken)
+        public async Task<PairedRatios> PairedAsync(string binding, int concurrency, int rounds, CancellationToken cancellationToken)
         {
             var wire = Wire(binding);
             var catalog = Adapters.AdapterCatalog.CreateBuiltIn();
@@ -597,7 +605,7 @@ internal static class ExchangeBench
             }
 
             var ceiling = CeilingExchange(binding, this);
-            var (rounds, seconds) = Smoke ? (1, 0.2) : (5, 2.0);
+            (rounds, var seconds) = Smoke ? (1, 0.2) : (rounds, 2.0);
             var runs = contenders.Select(_ => new List<PairedRun>()).ToArray();
             var before = CeilingRate(Environment.ProcessorCount, ceiling, seconds);
             var (fileWritten, sqliteWritten) = (file.Written, sqlite.Written);
