@@ -78,6 +78,7 @@ public sealed class ExchangeBenchTests
 
                 Assert.IsGreaterThanOrEqualTo(1d, paired.GetProperty("floorAppendsPerFlush").GetDouble(), binding);
                 Assert.IsGreaterThanOrEqualTo(1d, paired.GetProperty("floorInSqliteAppendsPerFlush").GetDouble(), binding);
+                Assert.IsGreaterThanOrEqualTo(1d, paired.GetProperty("floorWithNodeLogAppendsPerCommit").GetDouble(), binding);
 
                 Assert.AreEqual(24, result.GetProperty("halfLoad").GetProperty("exchanges").GetInt32(), binding);
                 var nodeToNode = result.GetProperty("nodeToNode");

@@ -55,9 +55,11 @@ public sealed record BindingResult(
 /// </summary>
 /// <param name="FloorAppendsPerFlush">How many appends each of the floor's flushes covered, over the rounds.</param>
 /// <param name="FloorInSqliteAppendsPerFlush">The same for the floor in SQLite's commits.</param>
+/// <param name="FloorWithNodeLogAppendsPerCommit">The same for the node's log under the floor with the node's log: its group commits.</param>
 /// <remarks>The node sits idle in the process while the ceiling runs here, which can only lower the ceiling and so raise the ratios.</remarks>
 public sealed record PairedRatios(
-    int Rounds, PairedSeries Pipeline, PairedSeries Floor, PairedSeries FloorInSqlite, PairedSeries FloorWithNodeLog, double FloorAppendsPerFlush, double FloorInSqliteAppendsPerFlush);
+    int Rounds, PairedSeries Pipeline, PairedSeries Floor, PairedSeries FloorInSqlite, PairedSeries FloorWithNodeLog,
+    double FloorAppendsPerFlush, double FloorInSqliteAppendsPerFlush, double FloorWithNodeLogAppendsPerCommit);
 
 /// <summary>One contender's runs in the paired rounds: <paramref name="Ratio"/> is the median of theirs, <paramref name="CpuMsPerExchange"/> the mean.</summary>
 public sealed record PairedSeries(double Ratio, double CpuMsPerExchange, IReadOnlyList<PairedRun> Runs)
@@ -222,7 +224,7 @@ internal static class ExchangeBench
                     context.Out.WriteLine($"{binding}: paired rounds, medians of {paired.Rounds}, each run between two ceiling runs: {Series("pipeline", paired.Pipeline)}; " +
                         $"{Series("floor (verify, translate, flushed append to a plain file, sign)", paired.Floor)}, {paired.FloorAppendsPerFlush:0.0} appends per flush; " +
                         $"{Series("floor in SQLite (the same append as one INSERT, one synced commit per group)", paired.FloorInSqlite)}, {paired.FloorInSqliteAppendsPerFlush:0.0} appends per commit; " +
-                        Series("floor with the node's SQLite log", paired.FloorWithNodeLog));
+                        $"{Series("floor with the node's SQLite log", paired.FloorWithNodeLog)}, {paired.FloorWithNodeLogAppendsPerCommit:0.0} appends per commit");
                     context.Out.WriteLine($"{binding}: at half that rate ({half.OfferedPerSecond:N0}/s offered, {half.AchievedPerSecond:N0}/s done) p50 {half.P50Ms:0.0} ms, p95 {half.P95Ms:0.0} ms, p99 {half.P99Ms:0.0} ms; " +
                         $"{half.GcPauses} GCs paused the process {half.GcPauseMs:0} ms in all");
                     context.Out.WriteLine($"{binding}: node to node (TW outbox, signed delivery, CN, receipt verified and logged at TW): {nodeToNode.MessagesPerSecond:N0} messages/s, " +
@@ -608,7 +610,10 @@ internal static class ExchangeBench
             (rounds, var seconds) = Smoke ? (1, 0.2) : (rounds, 2.0);
             var runs = contenders.Select(_ => new List<PairedRun>()).ToArray();
             var before = CeilingRate(Environment.ProcessorCount, ceiling, seconds);
-            var (fileWritten, sqliteWritten) = (file.Written, sqlite.Written);
+            // The node's log signs one tree head per group commit: heads count its commits.
+            async Task<(long Entries, long Flushes)> StoreWritten() =>
+                ((await store.LatestTreeHeadAsync(cancellationToken))?.TreeSize ?? 0, (await store.TreeHeadsAsync(cancellationToken)).Count);
+            var (fileWritten, sqliteWritten, storeWritten) = (file.Written, sqlite.Written, await StoreWritten());
             for (var round = 0; round < rounds; round++)
             {
                 for (var i = 0; i < contenders.Length; i++)
@@ -620,10 +625,10 @@ internal static class ExchangeBench
                 }
             }
 
-            static double AppendsPerFlush(FloorLog log, (long Entries, long Flushes) start) =>
-                (double)(log.Written.Entries - start.Entries) / (log.Written.Flushes - start.Flushes);
+            static double AppendsPerFlush((long Entries, long Flushes) start, (long Entries, long Flushes) end) =>
+                (double)(end.Entries - start.Entries) / (end.Flushes - start.Flushes);
             return new PairedRatios(rounds, PairedSeries.Of(runs[0]), PairedSeries.Of(runs[1]), PairedSeries.Of(runs[2]), PairedSeries.Of(runs[3]),
-                AppendsPerFlush(file, fileWritten), AppendsPerFlush(sqlite, sqliteWritten));
+                AppendsPerFlush(fileWritten, file.Written), AppendsPerFlush(sqliteWritten, sqlite.Written), AppendsPerFlush(storeWritten, await StoreWritten()));
         }
 
         /// <summary>Runs <paramref name="one"/> from <paramref name="concurrency"/> callers for about <paramref name="seconds"/>: exchanges per second and CPU ms per exchange.</summary>
