@@ -37,7 +37,6 @@ public sealed class FloorLogTests
         }
         finally
         {
-            SqliteConnection.ClearAllPools();
             Directory.Delete(folder, recursive: true);
         }
     }
@@ -76,9 +75,12 @@ public sealed class FloorLogTests
 
     private static List<(byte[] Raw, byte[] Json, byte[] Hash)> ReadSqlite(string path)
     {
-        using var connection = new SqliteConnection($"Data Source={path};Mode=ReadOnly");
+        using var connection = new SqliteConnection($"Data Source={path};Mode=ReadOnly;Pooling=False");
         connection.Open();
         using var command = connection.CreateCommand();
+        // Durable at every commit only in WAL mode with synchronous=FULL; the journal mode is kept in the file.
+        command.CommandText = "PRAGMA journal_mode";
+        Assert.AreEqual("wal", command.ExecuteScalar());
         command.CommandText = "SELECT raw, canonical_json, hash FROM entries";
         using var reader = command.ExecuteReader();
         var records = new List<(byte[], byte[], byte[])>();

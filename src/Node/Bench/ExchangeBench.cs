@@ -127,7 +127,7 @@ internal static class ExchangeBench
         var duration = new Option<int>("--duration") { Description = "Soak: run gRPC load for this many seconds, reporting memory every 10 s (0 = no soak)", DefaultValueFactory = _ => 0 };
         var soakExchanges = new Option<long>("--soak-exchanges") { Description = "Soak: stop once this many exchanges are done, if that comes before --duration (0 = run for the whole duration)", DefaultValueFactory = _ => 0 };
         var output = new Option<string?>("--output") { Description = "Also write the results as JSON to this file" };
-        var rounds = new Option<int>("--rounds") { Description = "Paired rounds per binding: more rounds narrow the medians on a noisy machine", DefaultValueFactory = _ => 5 };
+        var rounds = new Option<int>("--rounds") { Description = "Paired rounds per binding: more rounds narrow the medians on a noisy machine (--smoke runs one)", DefaultValueFactory = _ => 5 };
         var smoke = new Option<bool>("--smoke") { Description = "Run every step in seconds, with no warm-up and short ceiling runs: checks the bench works, the numbers are not a measurement" };
         bench.Options.Add(count);
         bench.Options.Add(concurrency);
@@ -607,14 +607,14 @@ internal static class ExchangeBench
             }
 
             var ceiling = CeilingExchange(binding, this);
-            (rounds, var seconds) = Smoke ? (1, 0.2) : (rounds, 2.0);
+            var (roundCount, seconds) = Smoke ? (1, 0.2) : (rounds, 2.0);
             var runs = contenders.Select(_ => new List<PairedRun>()).ToArray();
             var before = CeilingRate(Environment.ProcessorCount, ceiling, seconds);
             // The node's log signs one tree head per group commit: heads count its commits.
-            async Task<(long Entries, long Flushes)> StoreWritten() =>
+            async Task<(long Entries, long Groups)> StoreWritten() =>
                 ((await store.LatestTreeHeadAsync(cancellationToken))?.TreeSize ?? 0, (await store.TreeHeadsAsync(cancellationToken)).Count);
             var (fileWritten, sqliteWritten, storeWritten) = (file.Written, sqlite.Written, await StoreWritten());
-            for (var round = 0; round < rounds; round++)
+            for (var round = 0; round < roundCount; round++)
             {
                 for (var i = 0; i < contenders.Length; i++)
                 {
@@ -625,10 +625,10 @@ internal static class ExchangeBench
                 }
             }
 
-            static double AppendsPerFlush((long Entries, long Flushes) start, (long Entries, long Flushes) end) =>
-                (double)(end.Entries - start.Entries) / (end.Flushes - start.Flushes);
-            return new PairedRatios(rounds, PairedSeries.Of(runs[0]), PairedSeries.Of(runs[1]), PairedSeries.Of(runs[2]), PairedSeries.Of(runs[3]),
-                AppendsPerFlush(fileWritten, file.Written), AppendsPerFlush(sqliteWritten, sqlite.Written), AppendsPerFlush(storeWritten, await StoreWritten()));
+            static double AppendsPerGroup((long Entries, long Groups) start, (long Entries, long Groups) end) =>
+                (double)(end.Entries - start.Entries) / (end.Groups - start.Groups);
+            return new PairedRatios(roundCount, PairedSeries.Of(runs[0]), PairedSeries.Of(runs[1]), PairedSeries.Of(runs[2]), PairedSeries.Of(runs[3]),
+                AppendsPerGroup(fileWritten, file.Written), AppendsPerGroup(sqliteWritten, sqlite.Written), AppendsPerGroup(storeWritten, await StoreWritten()));
         }
 
         /// <summary>Runs <paramref name="one"/> from <paramref name="concurrency"/> callers for about <paramref name="seconds"/>: exchanges per second and CPU ms per exchange.</summary>

@@ -7,7 +7,7 @@ namespace N2N.Node.Bench;
 
 /// <summary>
 /// The cheapest durable logs there are, for the bench's floors: each entry (the raw envelope, its canonical JSON and the
-/// SHA-256 of both) written once, and one flush to disk for every group of appends waiting at the time. They have no
+/// SHA-256 of both) appended once to its log, and one flush to disk for every group of appends waiting at the time. They have no
 /// index, tree, tree heads, stored receipts or duplicate check, so they cost less than any log the node could keep:
 /// <see cref="ToFile"/> in a plain file, <see cref="ToSqlite"/> in SQLite, the node's embedded store.
 /// </summary>
@@ -16,6 +16,7 @@ internal abstract class FloorLog : IAsyncDisposable
     private readonly Channel<(FloorRecord Record, TaskCompletionSource Durable)> _queue =
         Channel.CreateUnbounded<(FloorRecord, TaskCompletionSource)>(new UnboundedChannelOptions { SingleReader = true });
     private Task? _writer;
+    private Exception? _failure;
     private long _entries;
     private long _flushes;
 
@@ -34,9 +35,13 @@ internal abstract class FloorLog : IAsyncDisposable
     /// <summary>Completes once the entry is on disk.</summary>
     public Task AppendAsync(byte[] raw, byte[] canonicalJson)
     {
-        var hash = SHA256.HashData([.. raw, .. canonicalJson]);
+        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        hash.AppendData(raw);
+        hash.AppendData(canonicalJson);
         var durable = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        return _queue.Writer.TryWrite((new FloorRecord(raw, canonicalJson, hash), durable)) ? durable.Task : Task.FromException(new ObjectDisposedException(nameof(FloorLog)));
+        return _queue.Writer.TryWrite((new FloorRecord(raw, canonicalJson, hash.GetHashAndReset()), durable))
+            ? durable.Task
+            : Task.FromException(Volatile.Read(ref _failure) ?? new ObjectDisposedException(nameof(FloorLog)));
     }
 
     /// <summary>Writes <paramref name="group"/> and returns once all of it is on disk.</summary>
@@ -44,6 +49,7 @@ internal abstract class FloorLog : IAsyncDisposable
 
     protected abstract ValueTask CloseAsync();
 
+    // Not in the constructor: the writer must not run before the subclass's constructor has opened its file.
     private FloorLog Start()
     {
         _writer = Task.Run(WriteAsync);
@@ -70,7 +76,17 @@ internal abstract class FloorLog : IAsyncDisposable
             }
             catch (Exception e)
             {
+                // Fail-stop: part of the group may still sit in a buffer and reach the disk with a later one, so
+                // nothing more is written, and whatever waits or comes later hears why.
+                Volatile.Write(ref _failure, e);
+                _queue.Writer.TryComplete();
                 waiting.ForEach(durable => durable.TrySetException(e));
+                while (_queue.Reader.TryRead(out var queued))
+                {
+                    queued.Durable.TrySetException(e);
+                }
+
+                return;
             }
 
             records.Clear();
@@ -80,7 +96,7 @@ internal abstract class FloorLog : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        _queue.Writer.Complete();
+        _queue.Writer.TryComplete();
         await _writer!;
         await CloseAsync();
     }
@@ -126,24 +142,32 @@ internal abstract class FloorLog : IAsyncDisposable
 
             // No pooling: the connection is the log's alone, and closing it must release the file.
             _connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = path, Pooling = false }.ToString());
-            _connection.Open();
-            using (var setup = _connection.CreateCommand())
+            try
             {
-                setup.CommandText = """
-                    PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;
-                    CREATE TABLE entries (raw BLOB NOT NULL, canonical_json BLOB NOT NULL, hash BLOB NOT NULL);
-                    """;
-                setup.ExecuteNonQuery();
-            }
+                _connection.Open();
+                using (var setup = _connection.CreateCommand())
+                {
+                    setup.CommandText = """
+                        PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;
+                        CREATE TABLE entries (raw BLOB NOT NULL, canonical_json BLOB NOT NULL, hash BLOB NOT NULL);
+                        """;
+                    setup.ExecuteNonQuery();
+                }
 
-            _insert = _connection.CreateCommand();
-            _insert.CommandText = "INSERT INTO entries (raw, canonical_json, hash) VALUES ($raw, $json, $hash)";
-            foreach (var name in new[] { "$raw", "$json", "$hash" })
+                _insert = _connection.CreateCommand();
+                _insert.CommandText = "INSERT INTO entries (raw, canonical_json, hash) VALUES ($raw, $json, $hash)";
+                foreach (var name in new[] { "$raw", "$json", "$hash" })
+                {
+                    _insert.Parameters.Add(name, SqliteType.Blob);
+                }
+
+                _insert.Prepare();
+            }
+            catch
             {
-                _insert.Parameters.Add(name, SqliteType.Blob);
+                _connection.Dispose();
+                throw;
             }
-
-            _insert.Prepare();
         }
 
         protected override void WriteDurably(IReadOnlyList<FloorRecord> group)
