@@ -72,8 +72,8 @@ public sealed class SqliteExchangeStoreTests
         var (path, signer, key) = NewStoreFiles();
         using var _ = key;
         var store = await OpenStoreAsync(path, signer);
-        // The writer runs only while appends wait and stops when the queue looks empty: bursts that start as it stops
-        // must still be committed (an append left behind would never return).
+        // The writer waits between bursts: a burst that arrives as it goes back to waiting must still be committed (an
+        // append left behind would never return).
         var positions = new List<LogPosition>();
         for (var burst = 0; burst < 50; burst++)
         {
@@ -86,6 +86,25 @@ public sealed class SqliteExchangeStoreTests
 
         using var reopened = await OpenStoreAsync(path, signer);
         Assert.HasCount(positions.Count, await reopened.ListAsync(new LogQuery(), CancellationToken.None));
+    }
+
+    [TestMethod]
+    public async Task Dispose_WithAppendsQueued_EveryQueuedAppendIsCommittedBeforeTheStoreCloses()
+    {
+        var (path, signer, key) = NewStoreFiles();
+        using var _ = key;
+        var store = await OpenStoreAsync(path, signer);
+        // Each call queues its append before it returns, so all of them are queued when Dispose starts: a caller told
+        // nothing was lost must find every one of them committed, not failed or dropped.
+        var appends = Enumerable.Range(0, 300).Select(i => store.AppendAsync(Entry(i), CancellationToken.None)).ToList();
+        store.Dispose();
+        Assert.IsTrue(appends.All(append => append.IsCompletedSuccessfully), "Dispose returned before every queued append was committed");
+
+        var positions = await Task.WhenAll(appends);
+        CollectionAssert.AreEquivalent(Enumerable.Range(0, 300).Select(i => (long)i).ToList(), positions.Select(p => p.Index).ToList());
+        using var reopened = await OpenStoreAsync(path, signer);
+        Assert.HasCount(300, await reopened.ListAsync(new LogQuery(), CancellationToken.None));
+        Assert.AreEqual(300, (await reopened.LatestTreeHeadAsync(CancellationToken.None))!.TreeSize);
     }
 
     [TestMethod]

@@ -65,11 +65,10 @@ internal sealed class StatementCache(SqliteConnection connection) : IDisposable
         return command;
     }
 
-    public async Task ExecuteAsync(string sql, params (string Name, object? Value)[] parameters) =>
-        await Get(sql, parameters).ExecuteNonQueryAsync(CancellationToken.None);
+    // Synchronous: the one writer runs its statements in a loop of its own (see SqliteExchangeStore.WriteLoopAsync).
+    public void Execute(string sql, params (string Name, object? Value)[] parameters) => Get(sql, parameters).ExecuteNonQuery();
 
-    public async Task<object?> ScalarAsync(string sql, params (string Name, object? Value)[] parameters) =>
-        await Get(sql, parameters).ExecuteScalarAsync(CancellationToken.None);
+    public object? Scalar(string sql, params (string Name, object? Value)[] parameters) => Get(sql, parameters).ExecuteScalar();
 
     public void Dispose()
     {

@@ -1,5 +1,6 @@
 using System.Data.Common;
 using System.Text.Json;
+using System.Threading.Channels;
 using Microsoft.Data.Sqlite;
 using N2N.Node.Delivery;
 using N2N.Node.Exchange;
@@ -22,17 +23,18 @@ internal sealed class SqliteExchangeStore(string path, TreeHeadSigner treeHeads)
         DefaultTimeout = 30,
     }.ToString();
 
-    // One writer: SQLite serialises writers anyway; doing it here keeps the in-memory frontier in step with the file.
-    private readonly SemaphoreSlim _writeLock = new(1, 1);
-    // Appends waiting for the writer. The writer loop commits every waiting append in one transaction with one fsync
-    // and one signed tree head (group commit): concurrent requests share the cost of durability, and each caller still
-    // returns only after its own append is on disk.
-    private readonly System.Collections.Concurrent.ConcurrentQueue<PendingWrite> _pending = new();
+    // Appends waiting for the one writer (WriteLoopAsync), which commits the appends waiting at the time (up to
+    // MaxGroup) in one transaction with one fsync and one signed tree head (group commit): concurrent requests share the cost of
+    // durability, and each caller still returns only after its own append is on disk. One writer, because SQLite
+    // serialises writers anyway, and it keeps the in-memory frontier in step with the file.
+    private readonly Channel<PendingWrite> _pending = Channel.CreateUnbounded<PendingWrite>(new UnboundedChannelOptions { SingleReader = true });
+    private Task? _writerLoop;
+    private volatile System.Runtime.ExceptionServices.ExceptionDispatchInfo? _writerFailure;
     private MerkleFrontier _frontier = new();
 
-    // Durability. SQLite's synchronous=FULL would fsync inside COMMIT, holding the writer lock for the whole flush,
+    // Durability. SQLite's synchronous=FULL would fsync inside COMMIT, holding up the writer for the whole flush,
     // and with two cores that flush was a third of all a node could do. Instead commits run with synchronous=NORMAL
-    // (SQLite still syncs around checkpoints) and the WAL is flushed here, outside the writer lock: the next group's
+    // (SQLite still syncs around checkpoints) and the WAL is flushed here, beside the writer: the next group's
     // statements run while this group's flush is under way, and one flush covers every group committed before it
     // started. Nothing is released (receipt, tree head, duplicate answer) until the flush that covers it has returned.
     private readonly string _walPath = path + "-wal";
@@ -40,12 +42,11 @@ internal sealed class SqliteExchangeStore(string path, TreeHeadSigner treeHeads)
     private CommitMark _durable = new(0, 0);
     private volatile System.Runtime.ExceptionServices.ExceptionDispatchInfo? _syncFailure;
 
-    // The writer's own connection and prepared statements, kept across group commits (used only under _writeLock).
+    // The writer's own connection and prepared statements, kept across group commits (used only by the writer loop).
     private SqliteConnection? _writer;
     private StatementCache? _statements;
     private int _disposed;
-    // 1 while a writer loop runs (WriteLoopAsync).
-    private int _writing;
+    private int _initialized;
     // The flush of the last committed group (never faults: a failed flush fails that group's callers instead).
     private Task _lastFlush = Task.CompletedTask;
 
@@ -60,6 +61,12 @@ internal sealed class SqliteExchangeStore(string path, TreeHeadSigner treeHeads)
 
     public async Task InitializeAsync(CancellationToken cancellationToken)
     {
+        if (Interlocked.Exchange(ref _initialized, 1) == 1)
+        {
+            // A second writer loop would read the same queue and share one connection.
+            throw new InvalidOperationException($"the log at {path} is already open: initialise it once");
+        }
+
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
         await using var connection = await OpenAsync(cancellationToken);
         if (await ScalarAsync(connection, null, "PRAGMA journal_mode=WAL;", cancellationToken) is not "wal")
@@ -106,6 +113,7 @@ internal sealed class SqliteExchangeStore(string path, TreeHeadSigner treeHeads)
         // What a migration wrote is flushed like any commit, and what is already in the file counts as durable.
         FlushWal();
         _committed = _durable = new CommitMark(0, size);
+        _writerLoop = Task.Run(WriteLoopAsync, CancellationToken.None);
     }
 
     /// <summary>The schema version this code writes (PRAGMA user_version).</summary>
@@ -195,7 +203,7 @@ internal sealed class SqliteExchangeStore(string path, TreeHeadSigner treeHeads)
         Convert.ToInt64(await ScalarAsync(connection, transaction, $"SELECT COUNT(*) FROM pragma_table_info('{table}') WHERE name = $c", cancellationToken, ("$c", column))) > 0;
 
     public Task<LogPosition> AppendAsync(LogEntryDraft entry, CancellationToken cancellationToken) =>
-        WriteAsync(write => write.AppendAsync(entry), cancellationToken);
+        WriteAsync(write => write.Append(entry), cancellationToken);
 
     public Task<LogPosition> AppendManyAsync(IReadOnlyList<LogEntryDraft> entries, CancellationToken cancellationToken) =>
         AppendManyAsync(entries, entriesPerHead: 0, cancellationToken);
@@ -207,15 +215,15 @@ internal sealed class SqliteExchangeStore(string path, TreeHeadSigner treeHeads)
     internal Task<LogPosition> AppendManyAsync(IReadOnlyList<LogEntryDraft> entries, int entriesPerHead, CancellationToken cancellationToken)
     {
         ArgumentOutOfRangeException.ThrowIfZero(entries.Count);
-        return WriteAsync(async write =>
+        return WriteAsync(write =>
         {
             LogPosition position = null!;
             foreach (var entry in entries)
             {
-                position = await write.AppendAsync(entry);
+                position = write.Append(entry);
                 if (entriesPerHead > 0 && position.TreeSize % entriesPerHead == 0)
                 {
-                    await write.SignTreeHeadAsync();
+                    write.SignTreeHead();
                 }
             }
 
@@ -247,10 +255,10 @@ internal sealed class SqliteExchangeStore(string path, TreeHeadSigner treeHeads)
             throw new ArgumentException($"the entry's message id {entry.MessageId} is not {messageId}", nameof(entry));
         }
 
-        return WriteAsync(async write =>
+        return WriteAsync(write =>
         {
             // Inside the transaction: an earlier append of the same group is seen, so a duplicate in one group is still one entry.
-            await using (var reader = await write.Statements.Get(FindInboundSql, ("$p", entry.Partner), ("$m", Id(messageId))).ExecuteReaderAsync(CancellationToken.None))
+            using (var reader = write.Statements.Get(FindInboundSql, ("$p", entry.Partner), ("$m", Id(messageId))).ExecuteReader())
             {
                 if (ReadInbound(reader) is { } existing)
                 {
@@ -258,9 +266,9 @@ internal sealed class SqliteExchangeStore(string path, TreeHeadSigner treeHeads)
                 }
             }
 
-            var position = await write.AppendAsync(entry);
+            var position = write.Append(entry);
             var receipt = issueReceipt(position);
-            await write.Statements.ExecuteAsync(
+            write.Statements.Execute(
                 "INSERT INTO inbound_receipts (entry_idx, payload_digest, receipt) VALUES ($i, $d, $r)",
                 ("$i", position.Index), ("$d", payloadDigest), ("$r", receipt));
             return new InboundCommit(position, new InboundRecord(payloadDigest, position.Index, receipt));
@@ -315,9 +323,9 @@ internal sealed class SqliteExchangeStore(string path, TreeHeadSigner treeHeads)
 
     // Outbox writes join the group commit too: a sending node otherwise paid two fsyncs of its own per message.
     public Task AddOutboxAsync(OutboxMessage message, CancellationToken cancellationToken) =>
-        WriteAsync(async write =>
+        WriteAsync(write =>
         {
-            await write.Statements.ExecuteAsync("""
+            write.Statements.Execute("""
                 INSERT INTO outbox (message_id, partner, document_type, conversation_id, created, payload, adapter_id, canonical_json, state, attempts, updated)
                 VALUES ($m, $p, $t, $c, $created, $payload, $a, $json, $s, 0, $created)
                 """,
@@ -347,19 +355,19 @@ internal sealed class SqliteExchangeStore(string path, TreeHeadSigner treeHeads)
     }
 
     public Task<bool> TryBeginAttemptAsync(Guid messageId, int expectedAttempts, byte[] envelope, byte[] digest, DateTimeOffset time, CancellationToken cancellationToken) =>
-        WriteAsync(async write =>
+        WriteAsync(write =>
         {
             // Only the job that expected this attempt number gets it: a duplicate job (start-up sweep, a resumed job) backs off.
-            var claimed = await write.Statements.Get("""
+            var claimed = write.Statements.Get("""
                 UPDATE outbox SET attempts = attempts + 1, state = CASE WHEN state = 'Queued' THEN 'Sending' ELSE state END, updated = $t
                 WHERE message_id = $m AND attempts = $a AND state IN ('Queued', 'Sending')
-                """, ("$m", Id(messageId)), ("$a", expectedAttempts), ("$t", time.ToUnixTimeMilliseconds())).ExecuteNonQueryAsync(CancellationToken.None);
+                """, ("$m", Id(messageId)), ("$a", expectedAttempts), ("$t", time.ToUnixTimeMilliseconds())).ExecuteNonQuery();
             if (claimed == 0)
             {
                 return false;
             }
 
-            await write.Statements.ExecuteAsync(
+            write.Statements.Execute(
                 "INSERT INTO outbox_attempts (message_id, attempt, digest, envelope, time) VALUES ($m, $a, $d, $e, $t)",
                 ("$m", Id(messageId)), ("$a", expectedAttempts + 1), ("$d", digest), ("$e", envelope), ("$t", time.ToUnixTimeMilliseconds()));
             return true;
@@ -367,9 +375,9 @@ internal sealed class SqliteExchangeStore(string path, TreeHeadSigner treeHeads)
 
     // Outbox state changes are commits like any other, so they go through the group commit and its flush.
     public Task<bool> RetryDeadAsync(Guid messageId, DateTimeOffset time, CancellationToken cancellationToken) =>
-        WriteAsync(async write => await write.Statements.Get(
+        WriteAsync(write => write.Statements.Get(
             "UPDATE outbox SET state = 'Queued', retry_base = attempts, last_error = NULL, updated = $t WHERE message_id = $m AND state = 'Dead'",
-            ("$m", Id(messageId)), ("$t", time.ToUnixTimeMilliseconds())).ExecuteNonQueryAsync(CancellationToken.None) == 1, cancellationToken);
+            ("$m", Id(messageId)), ("$t", time.ToUnixTimeMilliseconds())).ExecuteNonQuery() == 1, cancellationToken);
 
     public async Task<byte[]?> FindAttemptAsync(Guid messageId, byte[] digest, CancellationToken cancellationToken)
     {
@@ -379,18 +387,18 @@ internal sealed class SqliteExchangeStore(string path, TreeHeadSigner treeHeads)
     }
 
     public Task CompleteDeliveryAsync(Guid messageId, LogEntryDraft sent, LogEntryDraft receipt, Receipt parsed, CancellationToken cancellationToken) =>
-        WriteAsync(async write =>
+        WriteAsync(write =>
         {
-            var state = await write.Statements.ScalarAsync("SELECT state FROM outbox WHERE message_id = $m", ("$m", Id(messageId))) as string;
+            var state = write.Statements.Scalar("SELECT state FROM outbox WHERE message_id = $m", ("$m", Id(messageId))) as string;
             if (state is nameof(OutboxState.Delivered) or nameof(OutboxState.Rejected))
             {
                 return false; // a concurrent attempt already logged this delivery
             }
 
-            await write.AppendAsync(sent);
-            await write.AppendAsync(receipt);
+            write.Append(sent);
+            write.Append(receipt);
             var newState = parsed.Status == Receipt.Accepted ? OutboxState.Delivered : OutboxState.Rejected;
-            await write.Statements.ExecuteAsync(
+            write.Statements.Execute(
                 "UPDATE outbox SET state = $s, receipt = $r, last_error = $e, updated = $t WHERE message_id = $m",
                 ("$m", Id(messageId)), ("$s", newState.ToString()), ("$r", JsonSerializer.Serialize(parsed)),
                 ("$e", parsed.ReasonCode is null ? null : $"{parsed.ReasonCode} {parsed.RuleId} {parsed.Detail}".Trim()), ("$t", receipt.Time.ToUnixTimeMilliseconds()));
@@ -398,9 +406,9 @@ internal sealed class SqliteExchangeStore(string path, TreeHeadSigner treeHeads)
         }, cancellationToken);
 
     public Task FailAttemptAsync(Guid messageId, string error, bool dead, DateTimeOffset time, CancellationToken cancellationToken) =>
-        WriteAsync(async write =>
+        WriteAsync(write =>
         {
-            await write.Statements.ExecuteAsync(
+            write.Statements.Execute(
                 "UPDATE outbox SET last_error = $e, state = CASE WHEN $dead THEN 'Dead' ELSE state END, updated = $t WHERE message_id = $m AND state NOT IN ('Delivered', 'Rejected')",
                 ("$m", Id(messageId)), ("$e", error), ("$dead", dead), ("$t", time.ToUnixTimeMilliseconds()));
             return true;
@@ -504,10 +512,10 @@ internal sealed class SqliteExchangeStore(string path, TreeHeadSigner treeHeads)
             return;
         }
 
-        // A group still committing finishes first; its connection is then closed, not left to the finalizer.
-        _writeLock.Wait();
-        CloseWriter();
-        _writeLock.Dispose();
+        // Appends already queued are still committed (a caller may be waiting on one), then the writer disposes its
+        // connection rather than leave it to the finalizer. Dispose has no async form here, so it waits.
+        _pending.Writer.TryComplete();
+        _writerLoop?.GetAwaiter().GetResult();
     }
 
     /// <summary>
@@ -515,79 +523,67 @@ internal sealed class SqliteExchangeStore(string path, TreeHeadSigner treeHeads)
     /// the group's signed tree head are committed together; if it throws, its own changes are rolled back (a savepoint)
     /// and the rest of the group commits.
     /// </summary>
-    private async Task<T> WriteAsync<T>(Func<LogWrite, Task<T>> work, CancellationToken cancellationToken)
+    /// <remarks>
+    /// <paramref name="work"/> is synchronous: Microsoft.Data.Sqlite runs its async methods synchronously, so on the
+    /// writer's own loop their state machines bought nothing and cost CPU on every statement.
+    /// </remarks>
+    private async Task<T> WriteAsync<T>(Func<LogWrite, T> work, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
         ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) == 1, this);
         _syncFailure?.Throw();
-        var pending = new PendingWrite<T>(work);
-        _pending.Enqueue(pending);
-        // Once queued, the append runs whatever happens to this caller: the writer may already hold it, and an append
-        // must never be half-done. So the wait is not cancellable.
-        if (Interlocked.CompareExchange(ref _writing, 1, 0) == 0)
+        if (_writerLoop is null)
         {
-            _ = Task.Run(WriteLoopAsync, CancellationToken.None);
+            throw new InvalidOperationException($"the log at {path} is not open: call InitializeAsync first");
         }
 
+        var pending = new PendingWrite<T>(work);
+        if (!_pending.Writer.TryWrite(pending))
+        {
+            // The writer has stopped: disposed meanwhile, or (never expected) it failed, and then its error says why.
+            _writerFailure?.Throw();
+            throw new ObjectDisposedException(GetType().FullName);
+        }
+
+        // Once queued, the append runs whatever happens to this caller: the writer may already hold it, and an append
+        // must never be half-done. So the wait is not cancellable.
         return await pending.Result;
     }
 
     /// <summary>
-    /// The one writer, started by the append that finds none running: commits groups until no append waits. Callers
-    /// wait on their own results only; when each took the writer lock in turn, every caller of a group queued behind
-    /// the lock and then behind the thread pool's other work just to find its append already committed.
+    /// The one writer, for the life of the store: each time appends wait, commits all of them (up to <see cref="MaxGroup"/>)
+    /// as one group. Callers wait on their own results only.
     /// </summary>
     private async Task WriteLoopAsync()
     {
         try
         {
-            await _writeLock.WaitAsync(CancellationToken.None);
-        }
-        catch (ObjectDisposedException e)
-        {
-            // Disposed after the append was queued: nothing will commit it, so its caller hears why.
-            FailWaiting(e);
-            return;
-        }
-
-        try
-        {
-            do
+            while (await _pending.Reader.WaitToReadAsync(CancellationToken.None))
             {
-                while (!_pending.IsEmpty)
+                if (await CommitGroupAsync() is var (group, mark))
                 {
-                    if (await CommitGroupAsync() is var (group, mark))
-                    {
-                        // A pipeline of two: this group's flush runs while the next group's statements do, but a group waits
-                        // for the flush before its own, so flushes never queue up and groups stay as large as they were.
-                        await _lastFlush;
-                        _lastFlush = Task.Run(() => ReleaseWhenDurable(group, mark), CancellationToken.None);
-                    }
+                    // A pipeline of two: this group's flush runs while the next group's statements do, but a group waits
+                    // for the flush before its own, so flushes never queue up and groups stay as large as they were.
+                    await _lastFlush;
+                    _lastFlush = Task.Run(() => ReleaseWhenDurable(group, mark), CancellationToken.None);
                 }
-
-                Interlocked.Exchange(ref _writing, 0);
             }
-            // An append queued after the queue looked empty but before the flag was cleared found the writer running.
-            while (!_pending.IsEmpty && Interlocked.CompareExchange(ref _writing, 1, 0) == 0);
         }
         catch (Exception e)
         {
-            // Not expected (a failed group fails its own callers in CommitGroupAsync), but a writer that died must not
-            // leave appends waiting forever.
-            Interlocked.Exchange(ref _writing, 0);
-            FailWaiting(e);
+            // Not expected (a failed group fails its own callers in CommitGroupAsync), but a writer that died must not leave
+            // appends waiting forever, nor accept more that nothing would commit.
+            _writerFailure = System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(e);
+            _pending.Writer.TryComplete(e);
+            while (_pending.Reader.TryRead(out var waiting))
+            {
+                waiting.Fail(e);
+            }
         }
         finally
         {
-            _writeLock.Release();
-        }
-    }
-
-    private void FailWaiting(Exception error)
-    {
-        while (_pending.TryDequeue(out var waiting))
-        {
-            waiting.Fail(error);
+            await _lastFlush;
+            CloseWriter();
         }
     }
 
@@ -595,7 +591,7 @@ internal sealed class SqliteExchangeStore(string path, TreeHeadSigner treeHeads)
     private async Task<(List<PendingWrite>, CommitMark)?> CommitGroupAsync()
     {
         var group = new List<PendingWrite>();
-        while (group.Count < MaxGroup && _pending.TryDequeue(out var next))
+        while (group.Count < MaxGroup && _pending.Reader.TryRead(out var next))
         {
             group.Add(next);
         }
@@ -608,22 +604,22 @@ internal sealed class SqliteExchangeStore(string path, TreeHeadSigner treeHeads)
                 _statements = new StatementCache(_writer);
             }
 
-            await using var transaction = (SqliteTransaction)await _writer.BeginTransactionAsync(CancellationToken.None);
+            using var transaction = _writer.BeginTransaction();
             var statements = _statements!.Begin(transaction);
             var write = new LogWrite(treeHeads, statements, _frontier.Clone());
             foreach (var pending in group)
             {
                 var before = write.Frontier.Clone();
-                await statements.ExecuteAsync("SAVEPOINT append");
+                statements.Execute("SAVEPOINT append");
                 try
                 {
-                    await pending.RunAsync(write);
-                    await statements.ExecuteAsync("RELEASE append");
+                    pending.Run(write);
+                    statements.Execute("RELEASE append");
                 }
                 catch (Exception e)
                 {
-                    await statements.ExecuteAsync("ROLLBACK TO append");
-                    await statements.ExecuteAsync("RELEASE append");
+                    statements.Execute("ROLLBACK TO append");
+                    statements.Execute("RELEASE append");
                     write.Frontier = before;
                     pending.Fail(e);
                 }
@@ -632,10 +628,10 @@ internal sealed class SqliteExchangeStore(string path, TreeHeadSigner treeHeads)
             // Every commit signs its tree head: the node is held to each size it ever reached, receipt or not.
             if (write.Frontier.Size != write.SignedSize && write.Frontier.Size > _frontier.Size)
             {
-                await write.SignTreeHeadAsync();
+                write.SignTreeHead();
             }
 
-            await transaction.CommitAsync(CancellationToken.None);
+            transaction.Commit();
             _frontier = write.Frontier;
             var mark = new CommitMark(_committed.Sequence + 1, _frontier.Size);
             Volatile.Write(ref _committed, mark);
@@ -644,18 +640,19 @@ internal sealed class SqliteExchangeStore(string path, TreeHeadSigner treeHeads)
         catch (Exception e)
         {
             // Nothing of the group is on disk: every caller still waiting hears why. The connection starts afresh.
-            CloseWriter();
             foreach (var pending in group)
             {
                 pending.Fail(e);
             }
+
+            CloseWriter();
 
             return null;
         }
     }
 
     /// <summary>Releases a committed group's results once a flush covers its commit; a failed flush fails them all.</summary>
-    /// <remarks>Flushes run one at a time: each starts only after the one before it (see <see cref="WriteAsync"/>).</remarks>
+    /// <remarks>Flushes run one at a time: each starts only after the one before it (see <see cref="WriteLoopAsync"/>).</remarks>
     private void ReleaseWhenDurable(List<PendingWrite> group, CommitMark mark)
     {
         try
@@ -705,7 +702,7 @@ internal sealed class SqliteExchangeStore(string path, TreeHeadSigner treeHeads)
     }
 
     /// <summary>Returns once everything committed so far is durable: an empty write joins the next group and waits for its flush.</summary>
-    private Task DurableBarrierAsync(CancellationToken cancellationToken) => WriteAsync(static _ => Task.FromResult(true), cancellationToken);
+    private Task DurableBarrierAsync(CancellationToken cancellationToken) => WriteAsync(static _ => true, cancellationToken);
 
     private void FlushWal()
     {
@@ -734,21 +731,21 @@ internal sealed class SqliteExchangeStore(string path, TreeHeadSigner treeHeads)
     /// <summary>One queued append and the caller waiting for its commit.</summary>
     private abstract class PendingWrite
     {
-        public abstract Task RunAsync(LogWrite write);
+        public abstract void Run(LogWrite write);
 
         public abstract void Succeed();
 
         public abstract void Fail(Exception error);
     }
 
-    private sealed class PendingWrite<T>(Func<LogWrite, Task<T>> work) : PendingWrite
+    private sealed class PendingWrite<T>(Func<LogWrite, T> work) : PendingWrite
     {
         private readonly TaskCompletionSource<T> _result = new(TaskCreationOptions.RunContinuationsAsynchronously);
         private T? _value;
 
         public Task<T> Result => _result.Task;
 
-        public override async Task RunAsync(LogWrite write) => _value = await work(write);
+        public override void Run(LogWrite write) => _value = work(write);
 
         // A result is released only after the commit's flush: a receipt must never leave for an entry that is not on disk.
         // One whose own work failed (rolled back to its savepoint) is already faulted, and stays so.
@@ -769,13 +766,13 @@ internal sealed class SqliteExchangeStore(string path, TreeHeadSigner treeHeads)
         /// <summary>The size of the last head signed in this group (-1: none yet).</summary>
         public long SignedSize { get; private set; } = -1;
 
-        public async Task<LogPosition> AppendAsync(LogEntryDraft entry)
+        public LogPosition Append(LogEntryDraft entry)
         {
             var index = Frontier.Size;
             var canonicalHash = LogEntry.HashCanonical(entry.CanonicalJson);
             var rawHash = System.Security.Cryptography.SHA256.HashData(entry.Raw);
             var leaf = MerkleTree.LeafHash(LogEntry.Encode(index, entry, rawHash, canonicalHash));
-            await statements.ExecuteAsync(InsertEntrySql,
+            statements.Execute(InsertEntrySql,
                 ("$idx", index), ("$time", entry.Time.ToUnixTimeMilliseconds()), ("$dir", entry.Direction.ToString()), ("$partner", entry.Partner),
                 ("$mid", entry.MessageId?.ToLowerInvariant()), ("$rel", entry.RelatedMessageId?.ToLowerInvariant()), ("$type", entry.DocumentType),
                 ("$transport", entry.Transport), ("$raw", entry.Raw), ("$verdict", entry.Verdict.ToString()), ("$reason", entry.ReasonCode),
@@ -783,7 +780,7 @@ internal sealed class SqliteExchangeStore(string path, TreeHeadSigner treeHeads)
                 ("$rawhash", rawHash));
             foreach (var node in Frontier.Append(leaf))
             {
-                await statements.ExecuteAsync("INSERT INTO merkle_tree (position, hash) VALUES ($p, $h)", ("$p", NodePosition(node.Level, node.Index)), ("$h", node.Hash));
+                statements.Execute("INSERT INTO merkle_tree (position, hash) VALUES ($p, $h)", ("$p", NodePosition(node.Level, node.Index)), ("$h", node.Hash));
             }
 
             _latest = entry.Time > _latest ? entry.Time : _latest;
@@ -791,10 +788,10 @@ internal sealed class SqliteExchangeStore(string path, TreeHeadSigner treeHeads)
         }
 
         /// <summary>Signs and stores the head of the tree as it stands, timed by the latest entry appended in this group.</summary>
-        public async Task SignTreeHeadAsync()
+        public void SignTreeHead()
         {
             var head = treeHeads.Sign(Frontier.Size, Frontier.Root(), _latest);
-            await statements.ExecuteAsync(
+            statements.Execute(
                 "INSERT OR REPLACE INTO tree_heads (tree_size, root, time, signature) VALUES ($s, $r, $t, $sig)",
                 ("$s", head.TreeSize), ("$r", head.RootHash), ("$t", head.Time.ToUnixTimeMilliseconds()), ("$sig", head.Signature));
             SignedSize = Frontier.Size;
