@@ -24,9 +24,9 @@ internal sealed class SqliteExchangeStore(string path, TreeHeadSigner treeHeads)
     }.ToString();
 
     // Appends waiting for the one writer (WriteLoopAsync), which commits the appends waiting at the time (up to
-    // MaxGroup) in one transaction with one fsync and one signed tree head (group commit): concurrent requests share the cost of
-    // durability, and each caller still returns only after its own append is on disk. One writer, because SQLite
-    // serialises writers anyway, and it keeps the in-memory frontier in step with the file.
+    // MaxGroup) in one transaction with one fsync and one signed tree head (group commit): concurrent requests share
+    // the cost of durability, and each caller still returns only after its own append is on disk. One writer, because
+    // SQLite serialises writers anyway, and it keeps the in-memory frontier in step with the file.
     private readonly Channel<PendingWrite> _pending = Channel.CreateUnbounded<PendingWrite>(new UnboundedChannelOptions { SingleReader = true });
     private Task? _writerLoop;
     private volatile System.Runtime.ExceptionServices.ExceptionDispatchInfo? _writerFailure;
@@ -525,7 +525,7 @@ internal sealed class SqliteExchangeStore(string path, TreeHeadSigner treeHeads)
     /// </summary>
     /// <remarks>
     /// <paramref name="work"/> is synchronous: Microsoft.Data.Sqlite runs its async methods synchronously, so on the
-    /// writer's own loop their state machines bought nothing and cost CPU on every statement.
+    /// writer's own loop their state machines bought nothing.
     /// </remarks>
     private async Task<T> WriteAsync<T>(Func<LogWrite, T> work, CancellationToken cancellationToken)
     {
@@ -551,7 +551,7 @@ internal sealed class SqliteExchangeStore(string path, TreeHeadSigner treeHeads)
     }
 
     /// <summary>
-    /// The one writer, for the life of the store: each time appends wait, commits all of them (up to <see cref="MaxGroup"/>)
+    /// The one writer, for the life of the store: each time appends wait, commits them (up to <see cref="MaxGroup"/>)
     /// as one group. Callers wait on their own results only.
     /// </summary>
     private async Task WriteLoopAsync()
@@ -571,8 +571,8 @@ internal sealed class SqliteExchangeStore(string path, TreeHeadSigner treeHeads)
         }
         catch (Exception e)
         {
-            // Not expected (a failed group fails its own callers in CommitGroupAsync), but a writer that died must not leave
-            // appends waiting forever, nor accept more that nothing would commit.
+            // Not expected (a failed group fails its own callers in CommitGroupAsync), but a writer that died must not
+            // leave appends waiting forever, nor accept more that nothing would commit.
             _writerFailure = System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(e);
             _pending.Writer.TryComplete(e);
             while (_pending.Reader.TryRead(out var waiting))
