@@ -94,6 +94,7 @@ public sealed class SqliteExchangeStoreTests
         var (path, signer, key) = NewStoreFiles();
         using var _ = key;
         var store = await OpenStoreAsync(path, signer);
+        // More appends than one group takes, so Dispose finds some still queued behind a group being committed.
         // Each call queues its append before it returns, so all of them are queued when Dispose starts: every one must
         // be committed and its caller told so, not failed or dropped. (A caller hears it just after Dispose returns:
         // its own continuation runs on the thread pool.)

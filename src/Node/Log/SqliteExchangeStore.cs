@@ -587,7 +587,7 @@ internal sealed class SqliteExchangeStore(string path, TreeHeadSigner treeHeads)
         }
     }
 
-    /// <summary>Commits every waiting append in one transaction; null if it failed (each caller has heard why).</summary>
+    /// <summary>Commits the waiting appends (up to <see cref="MaxGroup"/>) in one transaction; null if it failed (each caller has heard why).</summary>
     private async Task<(List<PendingWrite>, CommitMark)?> CommitGroupAsync()
     {
         var group = new List<PendingWrite>();
